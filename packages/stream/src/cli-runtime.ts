@@ -1,0 +1,62 @@
+import type { Readable, Writable } from 'node:stream';
+import { ExitCode, ExitError, formatError } from './errors.js';
+import { sanitizeForTerminal } from './terminal.js';
+import { PipeClosedError } from './write-stream.js';
+
+/** Everything a CLI touches of its process, injected so that tests run it in-process. */
+export interface CliIo {
+  stdin: Readable & { isTTY?: boolean };
+  stdout: Writable;
+  stderr: Writable & { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** The clock, for the few values that have no other source. */
+  now: () => Date;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    now: () => new Date(),
+  };
+}
+
+function isPipeClosed(error: unknown): boolean {
+  return error instanceof PipeClosedError || (error as NodeJS.ErrnoException)?.code === 'EPIPE';
+}
+
+/**
+ * Runs a CLI body and maps what it throws to the house exit codes: an ExitError prints
+ * its one-line message (and hint), a closed downstream pipe is a quiet 0, anything else
+ * is a bug: its stack is printed and the exit code is 2, never 0.
+ */
+export async function runMain(
+  tool: string,
+  io: CliIo,
+  body: () => Promise<number>,
+): Promise<number> {
+  // A reader that goes away (`| head`) makes stdout emit EPIPE; without a listener Node
+  // would crash with a stack trace.
+  const onError = (): void => {};
+  io.stdout.on('error', onError);
+  try {
+    return await body();
+  } catch (error) {
+    if (isPipeClosed(error)) return ExitCode.ok;
+    if (error instanceof ExitError) {
+      io.stderr.write(`${sanitizeForTerminal(formatError(tool, error))}\n`);
+      return error.code;
+    }
+    const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    io.stderr.write(
+      `${tool}: internal error, this is a bug: please report it with the input that caused it\n${stack}\n`,
+    );
+    return ExitCode.unusable;
+  } finally {
+    io.stdout.off('error', onError);
+  }
+}

@@ -1,0 +1,21 @@
+export type * from './generated/types.js';
+export {
+  ExitCode,
+  ExitError,
+  UsageError,
+  InputError,
+  echo,
+  formatError,
+  formatPlace,
+} from './errors.js';
+export type { Place } from './errors.js';
+export { STREAM_VERSION, validateRecord } from './validate.js';
+export type { Validation } from './validate.js';
+export { readLines, readRecords } from './read-stream.js';
+export type { ReadOptions } from './read-stream.js';
+export { RecordWriter, PipeClosedError } from './write-stream.js';
+export type { WriterOptions } from './write-stream.js';
+export { runMain, processIo } from './cli-runtime.js';
+export type { CliIo } from './cli-runtime.js';
+export { stderrColors, sanitizeForTerminal } from './terminal.js';
+export type { Colors } from './terminal.js';

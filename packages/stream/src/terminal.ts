@@ -1,0 +1,20 @@
+import picocolors from 'picocolors';
+
+export type Colors = ReturnType<typeof picocolors.createColors>;
+
+/**
+ * Colours for human text on stderr: only when stderr itself is a TTY and NO_COLOR is unset
+ * (picocolors' own detection looks at stdout, which is the data pipe here).
+ */
+export function stderrColors(stderr: { isTTY?: boolean }, env: NodeJS.ProcessEnv): Colors {
+  const enabled = Boolean(stderr.isTTY) && !('NO_COLOR' in env) && env.TERM !== 'dumb';
+  return picocolors.createColors(enabled);
+}
+
+// C0 and C1 controls except tab and newline: enough to stop escape sequences in test names.
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Strips control characters from untrusted text before it reaches a terminal. */
+export function sanitizeForTerminal(text: string): string {
+  return text.replace(CONTROL, '');
+}

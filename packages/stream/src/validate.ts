@@ -1,0 +1,34 @@
+import type { ErrorObject } from 'ajv';
+import * as generated from './generated/validators.js';
+import type { TestgateRecord } from './generated/types.js';
+
+/** The schema version this package reads and writes. */
+export const STREAM_VERSION = 1;
+
+interface CompiledValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+const validateRecordFn = generated.validateRecord as CompiledValidator;
+
+export type Validation = { ok: true; record: TestgateRecord } | { ok: false; problem: string };
+
+/** Validates one record against the stream schemas; the problem names the field at fault. */
+export function validateRecord(value: unknown): Validation {
+  if (validateRecordFn(value)) return { ok: true, record: value as TestgateRecord };
+  return { ok: false, problem: describeErrors(validateRecordFn.errors ?? []) };
+}
+
+function describeErrors(errors: ErrorObject[]): string {
+  const first = errors[0];
+  if (!first) return 'does not match the stream schema';
+  const at = first.instancePath ? `${first.instancePath.slice(1).replaceAll('/', '.')} ` : '';
+  const params = first.params as Record<string, unknown>;
+  let what = first.message ?? 'is invalid';
+  if (first.keyword === 'enum') what += ` (${(params.allowedValues as unknown[]).join(', ')})`;
+  if (first.keyword === 'discriminator' && params.tag === 'type') {
+    what = 'has an unknown or missing "type" (expected run, leg, test, diagnostic or end)';
+  }
+  return `${at}${what}`.trim();
+}

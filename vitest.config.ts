@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'scripts/test/**/*.test.ts'],
+    // Keep the suite deterministic: no retries, so a flaky test shows as a failure.
+    retry: 0,
+    testTimeout: 30_000,
+    reporters: process.env.TESTGATE_JUNIT ? ['default', 'junit'] : ['default'],
+    outputFile: { junit: process.env.TESTGATE_JUNIT ?? 'reports/vitest.xml' },
+  },
+});
