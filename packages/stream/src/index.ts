@@ -13,7 +13,7 @@ export { STREAM_VERSION, validateRecord } from './validate.js';
 export type { Validation } from './validate.js';
 export { readLines, readRecords } from './read-stream.js';
 export type { ReadOptions } from './read-stream.js';
-export { RecordWriter, PipeClosedError } from './write-stream.js';
+export { RecordWriter, PipeClosedError, toJsonLines } from './write-stream.js';
 export type { WriterOptions } from './write-stream.js';
 export { runMain, processIo } from './cli-runtime.js';
 export type { CliIo } from './cli-runtime.js';

@@ -21,6 +21,26 @@ export interface WriterOptions {
   validate?: boolean;
 }
 
+/**
+ * Serialises records as JSON Lines, checking each against the schema first (a record that
+ * fails is a bug in the stage that made it: it throws, and nothing is written).
+ */
+export function toJsonLines(
+  records: readonly TestgateRecord[],
+  options: { tool: string; validate?: boolean },
+): string {
+  let lines = '';
+  for (const record of records) {
+    if (options.validate !== false) {
+      const result = validateRecord(record);
+      if (!result.ok)
+        throw new Error(`${options.tool} made an invalid ${record.type} record: ${result.problem}`);
+    }
+    lines += `${JSON.stringify(record)}\n`;
+  }
+  return lines;
+}
+
 // Batches small writes: one write() per record costs more than the JSON itself.
 const FLUSH_AT = 1 << 16;
 

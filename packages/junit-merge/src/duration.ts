@@ -1,0 +1,46 @@
+/** What a `time` attribute said: seconds, nothing, or a reason it could not be read. */
+export type ParsedTime =
+  | { seconds: number; problem?: undefined }
+  | { seconds?: undefined; problem?: undefined }
+  | { seconds?: undefined; problem: string };
+
+const PLAIN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const THOUSANDS = /^\d{1,3}(,\d{3})+(\.\d+)?$/;
+const DECIMAL_COMMA = /^\d+,\d+$/;
+const WITH_UNIT = /^(\d+\.?\d*|\.\d+)\s*(ns|us|µs|ms|s|m|h)$/;
+const UNIT_SECONDS: Record<string, number> = {
+  ns: 1e-9,
+  us: 1e-6,
+  µs: 1e-6,
+  ms: 1e-3,
+  s: 1,
+  m: 60,
+  h: 3600,
+};
+
+/**
+ * Reads the `time` attributes runners write: plain or scientific seconds, thousands
+ * separators (`14,029.255`), unit suffixes (`80.803us`). A decimal comma (`0,03`) is
+ * ambiguous with a thousands separator and is reported rather than guessed.
+ */
+export function parseTime(raw: string | undefined): ParsedTime {
+  if (raw === undefined) return {};
+  const text = raw.trim();
+  if (text === '' || text === '<<computed>>') return {};
+  if (PLAIN.test(text)) {
+    const seconds = Number(text);
+    if (seconds < 0) return { problem: `negative time ${JSON.stringify(raw)}` };
+    return Number.isFinite(seconds)
+      ? { seconds }
+      : { problem: `time out of range ${JSON.stringify(raw)}` };
+  }
+  if (THOUSANDS.test(text)) return { seconds: Number(text.replaceAll(',', '')) };
+  if (DECIMAL_COMMA.test(text)) {
+    return {
+      problem: `ambiguous time ${JSON.stringify(raw)} (decimal comma or thousands separator?)`,
+    };
+  }
+  const unit = WITH_UNIT.exec(text);
+  if (unit) return { seconds: Number(unit[1]) * UNIT_SECONDS[unit[2]!]! };
+  return { problem: `unreadable time ${JSON.stringify(raw.slice(0, 40))}` };
+}

@@ -1,0 +1,58 @@
+import { UsageError, echo } from '@testgate/stream';
+
+/** A leg the pipeline expects, with its matrix values. */
+export interface ExpectedLeg {
+  name: string;
+  matrix?: Record<string, string | number | boolean>;
+}
+
+const HINT =
+  'pass a JSON array of leg names or of objects with "name" and matrix values, inline or as a file';
+
+/**
+ * Reads `--expect`: a JSON array of leg names (`["api-22","api-24"]`) or of objects with a
+ * `name` and matrix values (`[{"name":"api-22","service":"api","node":22}]`).
+ */
+export function parseExpectedLegs(text: string, source: string): ExpectedLeg[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--expect ${source}: not JSON (${(error as Error).message})`, HINT);
+  }
+  if (!Array.isArray(value))
+    throw new UsageError(`--expect ${source}: must be a JSON array, got: ${echo(text)}`, HINT);
+  const seen = new Set<string>();
+  return value.map((entry, index): ExpectedLeg => {
+    const leg = toLeg(entry, index, source);
+    if (seen.has(leg.name))
+      throw new UsageError(`--expect ${source}: leg ${JSON.stringify(leg.name)} is listed twice`);
+    seen.add(leg.name);
+    return leg;
+  });
+}
+
+function toLeg(entry: unknown, index: number, source: string): ExpectedLeg {
+  if (typeof entry === 'string' && entry !== '') return { name: entry };
+  if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) {
+    const { name, ...rest } = entry as Record<string, unknown>;
+    if (typeof name !== 'string' || name === '') {
+      throw new UsageError(`--expect ${source}: entry ${index} needs a non-empty "name"`, HINT);
+    }
+    const matrix: Record<string, string | number | boolean> = {};
+    for (const key of Object.keys(rest).sort()) {
+      const v = rest[key];
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+        throw new UsageError(
+          `--expect ${source}: entry ${index} ("${name}"): matrix value "${key}" must be a string, number or boolean`,
+        );
+      }
+      matrix[key] = v;
+    }
+    return Object.keys(matrix).length > 0 ? { name, matrix } : { name };
+  }
+  throw new UsageError(
+    `--expect ${source}: entry ${index} must be a leg name or an object with "name", got: ${echo(JSON.stringify(entry) ?? String(entry))}`,
+    HINT,
+  );
+}

@@ -1,0 +1,27 @@
+export { ReportParser } from './parse-report.js';
+export type { ParseOptions } from './parse-report.js';
+export { readReport, fileSource } from './read-report.js';
+export type { ReportSource } from './read-report.js';
+export { detectEncoding } from './decode.js';
+export { parseTime } from './duration.js';
+export { normaliseTimestamp } from './timestamp.js';
+export { testId } from './identity.js';
+export { foldLeg, foldOutcome } from './fold.js';
+export type { LegBatch, LegInput } from './fold.js';
+export { groupByLeg } from './legs.js';
+export { parseExpectedLegs } from './expect.js';
+export type { ExpectedLeg } from './expect.js';
+export { mergeLegs, TOOL } from './merge.js';
+export type { LegSources, MergeOptions, MergedLeg } from './merge.js';
+export { runRecord, runFromEnvironment } from './run-metadata.js';
+export type { RunMetadata } from './run-metadata.js';
+export { toJunitXml } from './junit-xml.js';
+export { main } from './cli.js';
+export type {
+  DiagnosticDraft,
+  ParsedCase,
+  ParsedReport,
+  ParsedResult,
+  Producer,
+  ResultKind,
+} from './model.js';

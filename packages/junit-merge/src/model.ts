@@ -1,0 +1,73 @@
+import type { AttemptOutcome, DiagnosticRecord } from '@testgate/stream';
+
+/** A result element of a testcase: failure, error, skipped, or a Surefire rerun/flaky one. */
+export type ResultKind =
+  'failure' | 'error' | 'skipped' | 'flakyFailure' | 'flakyError' | 'rerunFailure' | 'rerunError';
+
+export interface ParsedResult {
+  kind: ResultKind;
+  message?: string;
+  errorType?: string;
+  details?: string;
+  stdout?: string;
+  stderr?: string;
+}
+
+/** One `<testcase>` element as the report wrote it, before folding. */
+export interface ParsedCase {
+  name: string;
+  classname: string;
+  /** Enclosing suite names, outermost first. */
+  suites: string[];
+  file?: string;
+  line?: number;
+  duration?: number;
+  results: ParsedResult[];
+  stdout?: string;
+  stderr?: string;
+  properties?: Record<string, string>;
+  /** Playwright project (the suite's hostname), part of the id for that producer. */
+  project?: string;
+  /** The report file, for the attempt's `report` field. */
+  report: string;
+}
+
+/** The runners whose dialect junit-merge knows by name. */
+export type Producer =
+  | 'pytest'
+  | 'vitest'
+  | 'jest'
+  | 'mocha'
+  | 'node-test'
+  | 'playwright'
+  | 'surefire'
+  | 'gotestsum'
+  | 'nextest'
+  | 'phpunit';
+
+/** A diagnostic before the merge stamps it with the tool name. */
+export type DiagnosticDraft = Pick<
+  DiagnosticRecord,
+  'severity' | 'code' | 'message' | 'hint' | 'file' | 'line' | 'column' | 'leg' | 'test'
+>;
+
+/** Everything one report file yielded. */
+export interface ParsedReport {
+  report: string;
+  producer: Producer | undefined;
+  cases: ParsedCase[];
+  diagnostics: DiagnosticDraft[];
+  /** False when the file could not be read as JUnit at all. */
+  readable: boolean;
+  /** Earliest suite timestamp in the file, normalised to UTC. */
+  earliestTimestamp?: string;
+  /** Wall time the report states for itself (root time, else the sum of top-level suites). */
+  duration?: number;
+}
+
+export const SEVERITY_ORDER: Record<AttemptOutcome, number> = {
+  error: 3,
+  failed: 2,
+  skipped: 1,
+  passed: 0,
+};

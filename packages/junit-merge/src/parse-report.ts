@@ -1,0 +1,474 @@
+import { Parser } from 'htmlparser2';
+import { parseTime } from './duration.js';
+import { LineCounter } from './line-counter.js';
+import type {
+  DiagnosticDraft,
+  ParsedCase,
+  ParsedReport,
+  ParsedResult,
+  Producer,
+  ResultKind,
+} from './model.js';
+import { DEFAULT_MAX_TEXT, LimitedText, limitText } from './text-limit.js';
+import { normaliseTimestamp } from './timestamp.js';
+
+export interface ParseOptions {
+  /**
+   * Longest text kept for one field (message, stack trace, output); the rest is dropped
+   * with a marker.
+   * @default 65536
+   */
+  maxText?: number;
+}
+
+const RESULT_KINDS = new Set<string>([
+  'failure',
+  'error',
+  'skipped',
+  'flakyFailure',
+  'flakyError',
+  'rerunFailure',
+  'rerunError',
+]);
+
+const ROOT_PRODUCERS: Record<string, Producer> = {
+  'vitest tests': 'vitest',
+  'jest tests': 'jest',
+  'Mocha Tests': 'mocha',
+  'nextest-run': 'nextest',
+};
+
+// node:test writes its totals as comments: <!-- tests 4 -->
+const NODE_TEST_COMMENT =
+  /^\s*(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) [\d.]+\s*$/;
+
+/**
+ * htmlparser2 reports a self-closing tag's close as "implied", like a tag left open by
+ * a broken document; this flag tells the two apart.
+ */
+class XmlParser extends Parser {
+  selfClosing = false;
+
+  override onselfclosingtag(endIndex: number): void {
+    this.selfClosing = true;
+    super.onselfclosingtag(endIndex);
+    this.selfClosing = false;
+  }
+}
+
+interface SuiteFrame {
+  name: string;
+  declared: number | undefined;
+  casesAtOpen: number;
+  line: number;
+  file: string | undefined;
+  hostname: string | undefined;
+  /** The names of this suite and its ancestors, shared by every case inside it. */
+  path: string[];
+}
+
+interface OpenResult {
+  result: ParsedResult;
+  body: LimitedText;
+  stdout?: LimitedText;
+  stderr?: LimitedText;
+}
+
+interface OpenCase {
+  parsed: ParsedCase;
+  stdout?: LimitedText;
+  stderr?: LimitedText;
+  /** A failure or error directly under a suite, recorded as a case of its own. */
+  suiteLevel: boolean;
+}
+
+/**
+ * Streaming reader for one JUnit XML report. Feed it decoded text with `write`, then call
+ * `end`. It is lenient about syntax and strict about structure: a cut-off file, a tag
+ * closed out of order, a document that is not JUnit, or an empty file becomes an error
+ * diagnostic with its line, and whatever complete testcases came before still count.
+ * DTDs are never processed, so no entity is ever expanded.
+ */
+export class ReportParser {
+  readonly #report: string;
+  readonly #maxText: number;
+  readonly #lines = new LineCounter();
+  readonly #parser: XmlParser;
+  readonly #cases: ParsedCase[] = [];
+  readonly #diagnostics: DiagnosticDraft[] = [];
+  readonly #suites: SuiteFrame[] = [];
+  #depth = 0;
+  #root: string | undefined;
+  /** Playwright marks its root with an `id`; its suites' hostname is the project. */
+  #rootHasId = false;
+  #rootClosed = false;
+  #rootTime: number | undefined;
+  #topSuiteTime = 0;
+  #topSuiteTimeSeen = false;
+  #earliest: string | undefined;
+  #producer: Producer | undefined;
+  #case: OpenCase | undefined;
+  #result: OpenResult | undefined;
+  #sink: LimitedText | undefined;
+  #sinkDepth = 0;
+  #property: { name: string; target: Record<string, string> } | undefined;
+  #broken = false;
+  #ending = false;
+  #sawDoctype = false;
+  #sawText = false;
+  #timeProblems = 0;
+  #firstTimeProblem: DiagnosticDraft | undefined;
+
+  constructor(report: string, options: ParseOptions = {}) {
+    this.#report = report;
+    this.#maxText = options.maxText ?? DEFAULT_MAX_TEXT;
+    this.#parser = new XmlParser(
+      {
+        onopentag: (name, attrs) => this.#open(name, attrs),
+        onclosetag: (name, implied) => this.#close(name, implied),
+        ontext: (text) => this.#text(text),
+        oncomment: (text) => {
+          if (!this.#producer && NODE_TEST_COMMENT.test(text)) this.#producer = 'node-test';
+        },
+        onprocessinginstruction: (name) => {
+          if (name.toLowerCase() === '!doctype' && !this.#sawDoctype) {
+            this.#sawDoctype = true;
+            this.#diagnose(
+              'warning',
+              'dtd-ignored',
+              'document type declaration ignored: DTDs and their entities are never processed',
+            );
+          }
+        },
+      },
+      { xmlMode: true, decodeEntities: true },
+    );
+  }
+
+  write(text: string): void {
+    if (text.length === 0) return;
+    this.#sawText ||= /\S/.test(text);
+    this.#lines.push(text);
+    this.#parser.write(text);
+  }
+
+  /** Records a warning about the file as a whole (its encoding, say). */
+  warn(code: string, message: string): void {
+    this.#diagnose('warning', code, message, 1);
+  }
+
+  end(): ParsedReport {
+    this.#ending = true;
+    this.#parser.end();
+    if (this.#root === undefined && !this.#broken) {
+      if (this.#sawText) {
+        this.#fail('not-junit', 'not XML: no element found', 1, 'is the file a JUnit XML report?');
+      } else {
+        this.#fail(
+          'report-empty',
+          'empty file: no XML at all',
+          1,
+          'the runner did not write its report; check the leg log',
+        );
+      }
+    }
+    if (this.#timeProblems > 0 && this.#firstTimeProblem) {
+      const more = this.#timeProblems > 1 ? ` (and ${this.#timeProblems - 1} more)` : '';
+      this.#diagnostics.push({
+        ...this.#firstTimeProblem,
+        message: `${this.#firstTimeProblem.message}${more}; durations left unset`,
+      });
+    }
+    const parsed: ParsedReport = {
+      report: this.#report,
+      producer: this.#producer,
+      cases: this.#cases,
+      diagnostics: this.#diagnostics,
+      readable: this.#root !== undefined,
+    };
+    if (this.#earliest) parsed.earliestTimestamp = this.#earliest;
+    const duration = this.#rootTime ?? (this.#topSuiteTimeSeen ? this.#topSuiteTime : undefined);
+    if (duration !== undefined) parsed.duration = duration;
+    return parsed;
+  }
+
+  #open(name: string, attrs: Record<string, string>): void {
+    this.#depth++;
+    if (this.#broken) return;
+    if (this.#root === undefined) {
+      if (name !== 'testsuites' && name !== 'testsuite') {
+        this.#fail(
+          'not-junit',
+          `not a JUnit report: the root element is <${name}>`,
+          this.#line(),
+          'expected <testsuites> or <testsuite>; is this an error page saved as XML?',
+        );
+        return;
+      }
+      this.#root = name;
+      if (name === 'testsuites') {
+        this.#rootTime = this.#time(attrs.time);
+        const producer = attrs.name === undefined ? undefined : ROOT_PRODUCERS[attrs.name];
+        if (producer) this.#producer ??= producer;
+        if ('id' in attrs && this.#producer === undefined) this.#rootHasId = true;
+      }
+    } else if (this.#rootClosed) {
+      this.#fail(
+        'xml-malformed',
+        `a second root element <${name}> after the report ended`,
+        this.#line(),
+      );
+      return;
+    }
+    if (this.#sink) return; // markup inside text we capture (rare): its text still flows in
+    switch (name) {
+      case 'testsuite':
+        return this.#openSuite(attrs);
+      case 'testcase':
+        return this.#openCase(attrs);
+      case 'system-out':
+      case 'system-err':
+        return this.#openOutput(name);
+      case 'stackTrace':
+        if (this.#result) this.#capture(this.#result.body);
+        return;
+      case 'property':
+        return this.#readProperty(attrs);
+      default:
+        if (RESULT_KINDS.has(name)) this.#openResult(name as ResultKind, attrs);
+    }
+  }
+
+  #openSuite(attrs: Record<string, string>): void {
+    const suiteName = attrs.name ?? '';
+    const parent = this.#suites[this.#suites.length - 1];
+    const topLevel = this.#suites.length === 0;
+    const time = this.#time(attrs.time);
+    if (topLevel && time !== undefined) {
+      this.#topSuiteTime += time;
+      this.#topSuiteTimeSeen = true;
+    }
+    const timestamp = normaliseTimestamp(attrs.timestamp);
+    if (timestamp && (this.#earliest === undefined || timestamp < this.#earliest))
+      this.#earliest = timestamp;
+    if (!this.#producer) {
+      if (suiteName === 'pytest') this.#producer = 'pytest';
+      else if (this.#rootHasId && attrs.hostname !== undefined) this.#producer = 'playwright';
+      else if (attrs['xsi:noNamespaceSchemaLocation']?.includes('surefire'))
+        this.#producer = 'surefire';
+    }
+    const declared = attrs.tests === undefined ? undefined : Number.parseInt(attrs.tests, 10);
+    this.#suites.push({
+      name: suiteName,
+      declared: Number.isFinite(declared) ? declared : undefined,
+      casesAtOpen: this.#cases.length,
+      line: this.#line(),
+      file: attrs.file ?? parent?.file,
+      hostname: attrs.hostname ?? parent?.hostname,
+      path: [...(parent?.path ?? []), suiteName],
+    });
+  }
+
+  #openCase(attrs: Record<string, string>): void {
+    const suite = this.#suites[this.#suites.length - 1];
+    if (!this.#producer && attrs.assertions !== undefined) this.#producer = 'phpunit';
+    const parsed: ParsedCase = {
+      name: attrs.name ?? '',
+      classname: attrs.classname ?? attrs.class ?? '',
+      suites: suite?.path ?? [],
+      results: [],
+      report: this.#report,
+    };
+    const [file, lineFromFile] = splitFileLine(attrs.file ?? suite?.file);
+    if (file !== undefined) parsed.file = file;
+    const line = attrs.line === undefined ? lineFromFile : Number.parseInt(attrs.line, 10);
+    if (line !== undefined && line >= 1) parsed.line = line;
+    const duration = this.#time(attrs.time);
+    if (duration !== undefined) parsed.duration = duration;
+    if (suite?.hostname !== undefined) parsed.project = suite.hostname;
+    this.#case = { parsed, suiteLevel: false };
+  }
+
+  #openResult(kind: ResultKind, attrs: Record<string, string>): void {
+    if (!this.#case) {
+      // A failure or error directly under a suite: a setup failure that must not vanish.
+      if (kind !== 'failure' && kind !== 'error') return;
+      const suite = this.#suites[this.#suites.length - 1];
+      this.#case = {
+        parsed: {
+          name: '(suite)',
+          classname: suite?.name ?? '',
+          suites: suite?.path ?? [],
+          results: [],
+          report: this.#report,
+        },
+        suiteLevel: true,
+      };
+    }
+    if (!this.#producer && kind !== 'failure' && kind !== 'error' && kind !== 'skipped')
+      this.#producer = 'surefire';
+    // node:test writes the message as a non-standard `failure` attribute.
+    const message = attrs.message ?? attrs.failure;
+    const result: ParsedResult = { kind };
+    if (message !== undefined && message !== '') result.message = limitText(message, this.#maxText);
+    if (attrs.type !== undefined && attrs.type !== '') result.errorType = attrs.type;
+    this.#result = { result, body: new LimitedText(this.#maxText) };
+    // Surefire nests <stackTrace> inside flaky/rerun elements; elsewhere the body is the trace.
+    if (kind === 'failure' || kind === 'error' || kind === 'skipped')
+      this.#capture(this.#result.body);
+  }
+
+  #openOutput(name: 'system-out' | 'system-err'): void {
+    const target = this.#result ?? this.#case;
+    if (!target) return; // suite-level output: not attached to any test
+    const buffer = new LimitedText(this.#maxText);
+    if (name === 'system-out') target.stdout = buffer;
+    else target.stderr = buffer;
+    this.#capture(buffer);
+  }
+
+  #readProperty(attrs: Record<string, string>): void {
+    const key = attrs.name;
+    if (key === undefined) return;
+    if (this.#case) {
+      const target = (this.#case.parsed.properties ??= {});
+      if (attrs.value !== undefined) target[key] = limitText(attrs.value, this.#maxText);
+      else this.#property = { name: key, target };
+    } else if (key === 'go.version' && !this.#producer) {
+      this.#producer = 'gotestsum';
+    }
+  }
+
+  #capture(buffer: LimitedText): void {
+    this.#sink = buffer;
+    this.#sinkDepth = this.#depth;
+  }
+
+  #text(text: string): void {
+    if (this.#sink) this.#sink.append(text);
+    else if (this.#property)
+      this.#property.target[this.#property.name] =
+        (this.#property.target[this.#property.name] ?? '') + text;
+    else if (
+      (this.#root === undefined || this.#rootClosed) &&
+      !this.#broken &&
+      /[^\s\]>]/.test(text)
+    ) {
+      this.#fail(
+        'not-junit',
+        'not a JUnit report: text outside the root element',
+        this.#line(),
+        'is the file a JUnit XML report?',
+      );
+    }
+  }
+
+  #close(name: string, implied: boolean): void {
+    const depth = this.#depth--;
+    if (this.#broken) return;
+    if (implied && !this.#parser.selfClosing) {
+      const what = this.#ending
+        ? `file ends inside <${name}>: the report was cut off`
+        : `<${name}> is not closed where its parent ends`;
+      const line = this.#ending ? this.#lines.lastLine : this.#line();
+      this.#fail(
+        this.#ending ? 'report-truncated' : 'xml-malformed',
+        what,
+        line,
+        this.#ending ? 'the runner was killed or the upload was cut; rerun the leg' : undefined,
+      );
+      return;
+    }
+    if (this.#sink && depth === this.#sinkDepth) this.#sink = undefined;
+    if (name === 'property') this.#property = undefined;
+    else if (name === 'testcase') this.#closeCase();
+    else if (RESULT_KINDS.has(name)) this.#closeResult();
+    else if (name === 'testsuite') this.#closeSuite();
+    if (depth === 1) this.#rootClosed = true;
+  }
+
+  #closeResult(): void {
+    const open = this.#result;
+    if (!open || !this.#case) return;
+    this.#result = undefined;
+    const { result } = open;
+    if (!open.body.empty) result.details = open.body.toString();
+    if (open.stdout && !open.stdout.empty) result.stdout = open.stdout.toString();
+    if (open.stderr && !open.stderr.empty) result.stderr = open.stderr.toString();
+    this.#case.parsed.results.push(result);
+    if (this.#case.suiteLevel) this.#closeCase();
+  }
+
+  #closeCase(): void {
+    const open = this.#case;
+    if (!open) return;
+    this.#case = undefined;
+    const { parsed } = open;
+    if (open.stdout && !open.stdout.empty) parsed.stdout = open.stdout.toString();
+    if (open.stderr && !open.stderr.empty) parsed.stderr = open.stderr.toString();
+    this.#cases.push(parsed);
+  }
+
+  #closeSuite(): void {
+    const suite = this.#suites.pop();
+    if (!suite) return;
+    const found = this.#cases.length - suite.casesAtOpen;
+    if (suite.declared !== undefined && suite.declared > 0 && found === 0) {
+      this.#diagnose(
+        'error',
+        'suite-tests-missing',
+        `suite ${JSON.stringify(suite.name)} claims ${suite.declared} tests but holds no testcase`,
+        suite.line,
+        'the runner crashed or dropped the suite; check the leg log',
+      );
+    }
+  }
+
+  #time(raw: string | undefined): number | undefined {
+    const parsed = parseTime(raw);
+    if (parsed.problem !== undefined) {
+      if (this.#timeProblems++ === 0) {
+        this.#firstTimeProblem = {
+          severity: 'warning',
+          code: 'time-unreadable',
+          message: parsed.problem,
+          file: this.#report,
+          line: this.#line(),
+        };
+      }
+    }
+    return parsed.seconds;
+  }
+
+  #line(): number {
+    return this.#lines.at(this.#parser.startIndex).line;
+  }
+
+  #diagnose(
+    severity: DiagnosticDraft['severity'],
+    code: string,
+    message: string,
+    line?: number,
+    hint?: string,
+  ): void {
+    const diagnostic: DiagnosticDraft = { severity, code, message, file: this.#report };
+    if (line !== undefined) diagnostic.line = line;
+    if (hint !== undefined) diagnostic.hint = hint;
+    this.#diagnostics.push(diagnostic);
+  }
+
+  /** A structural error: reported once, and the rest of the file is not trusted. */
+  #fail(code: string, message: string, line: number, hint?: string): void {
+    this.#broken = true;
+    this.#diagnose('error', code, message, line, hint);
+  }
+}
+
+/** Splits `path/to/file.ts:12` into the file and its line, and turns `\` into `/`. */
+function splitFileLine(raw: string | undefined): [string | undefined, number | undefined] {
+  if (raw === undefined || raw === '') return [undefined, undefined];
+  const file = raw.includes('\\') ? raw.replaceAll('\\', '/') : raw;
+  const m = /^(.*?):(\d+)(?::\d+)?$/.exec(file);
+  if (m && m[1] && !/^[a-zA-Z]$/.test(m[1])) return [m[1], Number(m[2])];
+  return [file, undefined];
+}

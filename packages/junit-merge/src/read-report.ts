@@ -1,0 +1,58 @@
+import { createReadStream } from 'node:fs';
+import type { TextDecoder } from 'node:util';
+import { detectEncoding } from './decode.js';
+import type { ParsedReport } from './model.js';
+import { type ParseOptions, ReportParser } from './parse-report.js';
+
+/** A report to read: a name for messages and a source of its bytes. */
+export interface ReportSource {
+  /** Path (or `-`) as the user should see it in messages and records. */
+  path: string;
+  read: () => AsyncIterable<Uint8Array>;
+}
+
+/** A report file on disk, read in chunks so that no file is ever one string in memory. */
+export function fileSource(path: string, displayPath = path): ReportSource {
+  return { path: displayPath, read: () => createReadStream(path, { highWaterMark: 1 << 18 }) };
+}
+
+/**
+ * Reads and parses one report. Never throws for bad input: an unreadable file comes back
+ * as a report with an error diagnostic.
+ */
+export async function readReport(
+  source: ReportSource,
+  options: ParseOptions = {},
+): Promise<ParsedReport> {
+  const parser = new ReportParser(source.path, options);
+  let decoder: TextDecoder | undefined;
+  try {
+    for await (const chunk of source.read()) {
+      if (!decoder) {
+        const encoding = detectEncoding(chunk);
+        decoder = encoding.decoder;
+        if (encoding.problem) parser.warn('encoding-unknown', encoding.problem);
+      }
+      parser.write(decoder.decode(chunk, { stream: true }));
+    }
+    if (decoder) parser.write(decoder.decode());
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    return {
+      report: source.path,
+      producer: undefined,
+      cases: [],
+      readable: false,
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'report-unreadable',
+          message: `cannot read the report (${reason})`,
+          file: source.path,
+          hint: 'check that the path is a readable file',
+        },
+      ],
+    };
+  }
+  return parser.end();
+}
