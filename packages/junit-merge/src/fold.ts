@@ -19,6 +19,18 @@ import {
 /** Producers that write one testcase per attempt on purpose (retries, `-count`, reruns). */
 const WRITES_RETRIES = new Set<Producer | undefined>(['gotestsum', 'surefire', 'nextest']);
 
+/**
+ * Repeats that are one run of one test by the producer's own rules: pytest writes a
+ * teardown error as a second testcase (and pytest-rerunfailures writes empty ones before
+ * the last attempt); jest-junit writes a suite that failed to load twice.
+ */
+function isKnownRepeat(producer: Producer | undefined, testcase: ParsedCase): boolean {
+  return (
+    producer === 'pytest' ||
+    (producer === 'jest' && testcase.classname === 'Test suite failed to run')
+  );
+}
+
 export interface LegInput {
   name: string;
   matrix?: Record<string, string | number | boolean>;
@@ -73,20 +85,15 @@ export function foldLeg(input: LegInput, tool: string): LegBatch {
   const tests: TestRecord[] = new Array(ids.length);
   const counts = { tests: ids.length, passed: 0, failed: 0, error: 0, skipped: 0, flaky: 0 };
   const collisions: string[] = [];
-  let ambiguousReruns = 0;
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
     const group = groups.get(id)!;
     let cases = group.cases;
     if (cases.length > 1 && group.reports.size === 1 && !WRITES_RETRIES.has(group.producer)) {
-      if (group.producer === 'pytest') {
-        // pytest-rerunfailures writes earlier attempts as empty testcases: they prove nothing.
-        const kept = cases.filter((c, n) => c.results.length > 0 || n === cases.length - 1);
-        if (kept.length < cases.length) ambiguousReruns++;
-        cases = kept;
-      } else {
-        collisions.push(id);
-      }
+      // Not a retry by the producer's rules: one run, whose worst result counts. Reading
+      // a name collision as attempts would let a failure pass as flaky.
+      if (!isKnownRepeat(group.producer, cases[0]!)) collisions.push(id);
+      cases = [mergeCases(cases)];
     }
     const test = toTestRecord(id, input.name, cases, group.producer);
     counts[test.outcome]++;
@@ -97,15 +104,8 @@ export function foldLeg(input: LegInput, tool: string): LegBatch {
     drafts.push({
       severity: 'warning',
       code: 'duplicate-testcase',
-      message: `${collisions.length} test id(s) appear more than once in one report, e.g. ${JSON.stringify(collisions[0])}: folded as attempts`,
+      message: `${collisions.length} test id(s) appear more than once in one report, e.g. ${JSON.stringify(collisions[0])}: each read as one test whose worst result counts`,
       hint: 'give the tests distinct names, or check that two shards did not write into one file',
-    });
-  }
-  if (ambiguousReruns > 0) {
-    drafts.push({
-      severity: 'info',
-      code: 'rerun-attempts-empty',
-      message: `${ambiguousReruns} pytest test(s) repeat with empty earlier testcases (pytest-rerunfailures): only attempts with a result were kept`,
     });
   }
 
@@ -201,17 +201,36 @@ export function foldOutcome(attempts: readonly Attempt[]): TestRecord['outcome']
   return final;
 }
 
-/** Appends the attempts one testcase element stands for (Surefire packs several into one). */
+/** Several testcase elements that stand for one run of one test. */
+function mergeCases(cases: ParsedCase[]): ParsedCase {
+  const merged: ParsedCase = { ...cases[0]!, results: cases.flatMap((c) => c.results) };
+  const durations = cases.flatMap((c) => (c.duration === undefined ? [] : [c.duration]));
+  if (durations.length > 0) merged.duration = durations.reduce((a, b) => a + b, 0);
+  return merged;
+}
+
+/**
+ * Appends the attempts one testcase element stands for. Surefire and Playwright pack
+ * several into one: `flakyFailure` elements are failed attempts before the passing one,
+ * `rerunFailure` elements are further failed attempts, in document order around the
+ * testcase's own result (Surefire writes its failure first, Playwright last).
+ */
 function attemptsOf(testcase: ParsedCase, into: Attempt[]): void {
   const own: ParsedResult[] = [];
-  const flaky: ParsedResult[] = [];
-  const reruns: ParsedResult[] = [];
+  let mainAt = -1;
   for (const result of testcase.results) {
-    if (result.kind === 'flakyFailure' || result.kind === 'flakyError') flaky.push(result);
-    else if (result.kind === 'rerunFailure' || result.kind === 'rerunError') reruns.push(result);
-    else own.push(result);
+    if (
+      result.kind === 'flakyFailure' ||
+      result.kind === 'flakyError' ||
+      result.kind === 'rerunFailure' ||
+      result.kind === 'rerunError'
+    ) {
+      into.push(resultAttempt(result, testcase.report));
+    } else {
+      if (mainAt === -1) mainAt = into.length;
+      own.push(result);
+    }
   }
-  for (const result of flaky) into.push(resultAttempt(result, testcase.report));
   const main: Attempt = { outcome: 'passed' };
   if (own.length > 0) {
     own.sort((a, b) => SEVERITY_ORDER[outcomeOf(b)] - SEVERITY_ORDER[outcomeOf(a)]);
@@ -224,8 +243,8 @@ function attemptsOf(testcase: ParsedCase, into: Attempt[]): void {
   if (testcase.stdout !== undefined) main.stdout = testcase.stdout;
   if (testcase.stderr !== undefined) main.stderr = testcase.stderr;
   main.report = testcase.report;
-  into.push(main);
-  for (const result of reruns) into.push(resultAttempt(result, testcase.report));
+  // A passing testcase's own attempt comes after its flaky failures.
+  into.splice(mainAt === -1 ? into.length : mainAt, 0, main);
 }
 
 function outcomeOf(result: ParsedResult): AttemptOutcome {
@@ -255,6 +274,7 @@ function moreResult(result: ParsedResult): AttemptResult {
 
 function resultAttempt(result: ParsedResult, report: string): Attempt {
   const attempt: Attempt = { outcome: outcomeOf(result) };
+  if (result.duration !== undefined) attempt.duration = result.duration;
   copyResult(result, attempt);
   if (result.stdout !== undefined) attempt.stdout = result.stdout;
   if (result.stderr !== undefined) attempt.stderr = result.stderr;

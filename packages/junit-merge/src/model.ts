@@ -6,6 +6,8 @@ export type ResultKind =
 
 export interface ParsedResult {
   kind: ResultKind;
+  /** Playwright writes the time of each rerun on its element. */
+  duration?: number;
   message?: string;
   errorType?: string;
   details?: string;

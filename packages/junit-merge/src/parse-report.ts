@@ -312,6 +312,8 @@ export class ReportParser {
     const result: ParsedResult = { kind };
     if (message !== undefined && message !== '') result.message = limitText(message, this.#maxText);
     if (attrs.type !== undefined && attrs.type !== '') result.errorType = attrs.type;
+    const duration = this.#time(attrs.time);
+    if (duration !== undefined) result.duration = duration;
     this.#result = { result, body: new LimitedText(this.#maxText) };
     // Surefire nests <stackTrace> inside flaky/rerun elements; elsewhere the body is the trace.
     if (kind === 'failure' || kind === 'error' || kind === 'skipped')
