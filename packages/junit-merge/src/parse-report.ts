@@ -394,9 +394,12 @@ export class ReportParser {
     if (!open || !this.#case) return;
     this.#result = undefined;
     const { result } = open;
-    if (!open.body.empty) result.details = open.body.toString();
-    if (open.stdout && !open.stdout.empty) result.stdout = open.stdout.toString();
-    if (open.stderr && !open.stderr.empty) result.stderr = open.stderr.toString();
+    const details = bodyText(open.body);
+    if (details !== undefined) result.details = details;
+    const stdout = bodyText(open.stdout);
+    if (stdout !== undefined) result.stdout = stdout;
+    const stderr = bodyText(open.stderr);
+    if (stderr !== undefined) result.stderr = stderr;
     this.#case.parsed.results.push(result);
     if (this.#case.suiteLevel) this.#closeCase();
   }
@@ -406,8 +409,10 @@ export class ReportParser {
     if (!open) return;
     this.#case = undefined;
     const { parsed } = open;
-    if (open.stdout && !open.stdout.empty) parsed.stdout = open.stdout.toString();
-    if (open.stderr && !open.stderr.empty) parsed.stderr = open.stderr.toString();
+    const stdout = bodyText(open.stdout);
+    if (stdout !== undefined) parsed.stdout = stdout;
+    const stderr = bodyText(open.stderr);
+    if (stderr !== undefined) parsed.stderr = stderr;
     this.#cases.push(parsed);
   }
 
@@ -464,6 +469,13 @@ export class ReportParser {
     this.#broken = true;
     this.#diagnose('error', code, message, line, hint);
   }
+}
+
+/** An element's text without the indentation around it; undefined when there is none. */
+function bodyText(buffer: LimitedText | undefined): string | undefined {
+  if (!buffer || buffer.empty) return undefined;
+  const text = buffer.toString().trim();
+  return text === '' ? undefined : text;
 }
 
 /** Splits `path/to/file.ts:12` into the file and its line, and turns `\` into `/`. */

@@ -27,8 +27,11 @@ function describeErrors(errors: ErrorObject[]): string {
   const params = first.params as Record<string, unknown>;
   let what = first.message ?? 'is invalid';
   if (first.keyword === 'enum') what += ` (${(params.allowedValues as unknown[]).join(', ')})`;
-  if (first.keyword === 'discriminator' && params.tag === 'type') {
-    what = 'has an unknown or missing "type" (expected run, leg, test, diagnostic or end)';
+  if (
+    first.instancePath === '/type' ||
+    (first.keyword === 'discriminator' && params.tag === 'type')
+  ) {
+    return 'has an unknown or missing "type" (expected run, leg, test, diagnostic or end)';
   }
   return `${at}${what}`.trim();
 }

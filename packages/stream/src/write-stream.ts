@@ -72,12 +72,10 @@ export class RecordWriter {
   }
 
   write(record: TestgateRecord): Promise<void> | undefined {
-    if (this.#validate) {
-      const result = validateRecord(record);
-      if (!result.ok)
-        throw new Error(`${this.#tool} wrote an invalid ${record.type} record: ${result.problem}`);
-    }
-    return this.writeSerialized(`${JSON.stringify(record)}\n`, 1);
+    return this.writeSerialized(
+      toJsonLines([record], { tool: this.#tool, validate: this.#validate }),
+      1,
+    );
   }
 
   /** Writes `count` records already serialised as JSON Lines (each line ends with \n). */

@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs script without type declarations
+import { generate } from '../generate-schema-code.mjs';
+
+describe('generated types and validators', () => {
+  it('match what schemas/ generates today (run `npm run generate` after changing a schema)', async () => {
+    const files = (await generate()) as Record<string, string>;
+    expect(Object.keys(files).length).toBe(2);
+    for (const [path, content] of Object.entries(files)) {
+      expect(readFileSync(path, 'utf8'), path).toBe(content);
+    }
+  });
+});
