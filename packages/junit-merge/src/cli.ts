@@ -255,7 +255,7 @@ async function openOutput(
 }
 
 async function readExpect(value: string, cwd: string): Promise<ExpectedLeg[]> {
-  if (value.trimStart().startsWith('[')) return parseExpectedLegs(value, '(inline)');
+  if (/^\s*[[{"]/.test(value)) return parseExpectedLegs(value, '(inline)');
   let text: string;
   try {
     text = await readFile(resolve(cwd, value), 'utf8');
@@ -292,11 +292,13 @@ async function findLegs(
     );
   }
   const files = new Set<string>();
+  const roots: string[] = [];
   let stdin = false;
   for (const input of inputs) {
     if (input === '-') {
       stdin = true;
     } else if (isDynamicPattern(input)) {
+      roots.push(resolve(io.cwd, staticBase(input)));
       const matches = await globby(input, {
         cwd: io.cwd,
         absolute: true,
@@ -314,6 +316,7 @@ async function findLegs(
           'check the path, or quote a glob so the shell does not expand it',
         );
       if (info.isDirectory()) {
+        roots.push(path);
         const matches = await globby('**/*.xml', {
           cwd: path,
           absolute: true,
@@ -346,7 +349,8 @@ async function findLegs(
     if (stdin) sources.push(stdinSource);
     return [{ name: args.leg, sources }];
   }
-  const legs: LegSources[] = [...groupByLeg(sorted.map((f) => f.split(sep).join('/')))].map(
+  const slashed = (path: string): string => path.split(sep).join('/');
+  const legs: LegSources[] = [...groupByLeg(sorted.map(slashed), roots.map(slashed))].map(
     ([name, paths]) => ({
       name,
       sources: paths.map((p) => fileSource(p, display(p))),
@@ -354,6 +358,17 @@ async function findLegs(
   );
   if (stdin) legs.push({ name: 'stdin', sources: [stdinSource] });
   return legs;
+}
+
+/** The folder part of a glob before its first wildcard: for `artifacts/<glob>/*.xml`, `artifacts`. */
+function staticBase(pattern: string): string {
+  const parts = pattern.split('/');
+  const fixed: string[] = [];
+  for (const part of parts.slice(0, -1)) {
+    if (isDynamicPattern(part)) break;
+    fixed.push(part);
+  }
+  return fixed.join('/') || '.';
 }
 
 function failOnError(diagnostics: readonly DiagnosticRecord[]): void {

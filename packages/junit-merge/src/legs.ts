@@ -5,11 +5,16 @@ import { posix } from 'node:path';
  * out: a file's leg is the first folder below the deepest folder that holds every input
  * (`artifacts/<leg>/...`, as actions/download-artifact writes them); a file directly in
  * that folder is a leg of its own, named after the file without its extension.
+ * `roots` are folders the user named (a directory, or the fixed part of a glob): the
+ * legs lie below them even when only one leg's files were found.
  */
-export function groupByLeg(paths: readonly string[]): Map<string, string[]> {
+export function groupByLeg(
+  paths: readonly string[],
+  roots: readonly string[] = [],
+): Map<string, string[]> {
   const legs = new Map<string, string[]>();
   if (paths.length === 0) return legs;
-  const base = commonFolder(paths);
+  const base = commonFolder([...paths, ...roots.map((root) => posix.join(root, '_'))]);
   for (const path of paths) {
     const rest = posix.relative(base, path);
     const slash = rest.indexOf('/');

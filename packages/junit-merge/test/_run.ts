@@ -8,7 +8,10 @@ import { memoryIo } from '../../stream/test/_helpers.js';
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** Runs junit-merge in-process from the repository root with a pinned environment. */
-export async function merge(argv: string[], options: { stdin?: string | Buffer; env?: Record<string, string>; cwd?: string } = {}) {
+export async function merge(
+  argv: string[],
+  options: { stdin?: string | Buffer; env?: Record<string, string>; cwd?: string } = {},
+) {
   const mem = memoryIo({ cwd: repoRoot, ...options });
   const code = await main(argv, mem.io);
   return { code, stdout: mem.stdout(), stderr: mem.stderr() };

@@ -18,7 +18,9 @@ async function mergeFixture(path: string, leg: string) {
 
 describe('fixtures written by real runners', () => {
   it('cover every producer that runs here', () => {
-    expect(new Set(fixtures.map((f) => f.producer))).toEqual(new Set(['jest', 'mocha', 'node-test', 'playwright', 'pytest', 'vitest']));
+    expect(new Set(fixtures.map((f) => f.producer))).toEqual(
+      new Set(['jest', 'mocha', 'node-test', 'playwright', 'pytest', 'vitest']),
+    );
   });
 
   for (const { producer, name, path } of fixtures) {
@@ -32,7 +34,9 @@ describe('fixtures written by real runners', () => {
 
     it(`${producer}/${name}: agrees with junit2json on names, counts and outcomes`, async () => {
       const oracle = await oracleOutcomes(readFileSync(join(repoRoot, path), 'utf8'));
-      const tests = records((await mergeFixture(path, 'leg')).stdout).filter((r): r is TestRecord => r.type === 'test');
+      const tests = records((await mergeFixture(path, 'leg')).stdout).filter(
+        (r): r is TestRecord => r.type === 'test',
+      );
       const ours = new Map(tests.map((t) => [`${t.classname}\u0000${t.name}`, finalOutcome(t)]));
       expect(ours.size).toBe(tests.length);
       expect(ours).toEqual(oracle);
@@ -49,12 +53,19 @@ async function oracleOutcomes(xml: string): Promise<Map<string, Outcome>> {
   const outcomes = new Map<string, Outcome>();
   const walk = (node: Record<string, unknown>): void => {
     for (const testcase of (node.testcase as Record<string, unknown>[] | undefined) ?? []) {
-      const outcome: Outcome = testcase.error ? 'error' : testcase.failure ? 'failed' : testcase.skipped ? 'skipped' : 'passed';
+      const outcome: Outcome = testcase.error
+        ? 'error'
+        : testcase.failure
+          ? 'failed'
+          : testcase.skipped
+            ? 'skipped'
+            : 'passed';
       const key = `${(testcase.classname as string | undefined) ?? ''}\u0000${(testcase.name as string | undefined) ?? ''}`;
       const seen = outcomes.get(key);
       if (!seen || SEVERITY[outcome] > SEVERITY[seen]) outcomes.set(key, outcome);
     }
-    for (const suite of (node.testsuite as Record<string, unknown>[] | undefined) ?? []) walk(suite);
+    for (const suite of (node.testsuite as Record<string, unknown>[] | undefined) ?? [])
+      walk(suite);
   };
   walk(root);
   return outcomes;

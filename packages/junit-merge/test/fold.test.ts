@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { foldLeg, foldOutcome, testId, type ParsedCase, type ParsedReport, type Producer } from '../src/index.js';
+import {
+  foldLeg,
+  foldOutcome,
+  testId,
+  type ParsedCase,
+  type ParsedReport,
+  type Producer,
+} from '../src/index.js';
 
-function tc(name: string, results: ParsedCase['results'] = [], extra: Partial<ParsedCase> = {}): ParsedCase {
+function tc(
+  name: string,
+  results: ParsedCase['results'] = [],
+  extra: Partial<ParsedCase> = {},
+): ParsedCase {
   return { name, classname: 'C', suites: ['S'], results, report: 'r.xml', ...extra };
 }
 
@@ -17,19 +28,34 @@ function fold(reports: ParsedReport[], expected = false) {
 
 describe('foldLeg', () => {
   it('makes one record per test, sorted by id, with counts', () => {
-    const { leg, tests, diagnostics } = fold([report([tc('b'), tc('a', [fail]), tc('c', [{ kind: 'skipped' }])], { duration: 2 })]);
+    const { leg, tests, diagnostics } = fold([
+      report([tc('b'), tc('a', [fail]), tc('c', [{ kind: 'skipped' }])], { duration: 2 }),
+    ]);
     expect(tests.map((t) => [t.id, t.outcome])).toEqual([
       ['C::a', 'failed'],
       ['C::b', 'passed'],
       ['C::c', 'skipped'],
     ]);
-    expect(leg).toEqual({ type: 'leg', name: 'api', status: 'reported', files: ['r.xml'], counts: { tests: 3, passed: 1, failed: 1, error: 0, skipped: 1, flaky: 0 }, duration: 2 });
+    expect(leg).toEqual({
+      type: 'leg',
+      name: 'api',
+      status: 'reported',
+      files: ['r.xml'],
+      counts: { tests: 3, passed: 1, failed: 1, error: 0, skipped: 1, flaky: 0 },
+      duration: 2,
+    });
     expect(diagnostics).toEqual([]);
   });
 
   it('folds a test repeated across rerun files into attempts, ordered by report time: failed then passed is flaky', () => {
-    const first = report([tc('t', [fail], { report: 'b-first.xml' })], { report: 'b-first.xml', earliestTimestamp: '2026-01-01T00:00:00.000Z' });
-    const rerun = report([tc('t', [], { report: 'a-rerun.xml' })], { report: 'a-rerun.xml', earliestTimestamp: '2026-01-01T00:05:00.000Z' });
+    const first = report([tc('t', [fail], { report: 'b-first.xml' })], {
+      report: 'b-first.xml',
+      earliestTimestamp: '2026-01-01T00:00:00.000Z',
+    });
+    const rerun = report([tc('t', [], { report: 'a-rerun.xml' })], {
+      report: 'a-rerun.xml',
+      earliestTimestamp: '2026-01-01T00:05:00.000Z',
+    });
     const { tests, leg } = fold([rerun, first]);
     expect(tests[0]!.attempts.map((a) => [a.outcome, a.report])).toEqual([
       ['failed', 'b-first.xml'],
@@ -40,15 +66,28 @@ describe('foldLeg', () => {
   });
 
   it('reads gotestsum --rerun-fails repeats in one report as attempts', () => {
-    const { tests, diagnostics } = fold([report([tc('TestX', [fail]), tc('TestX', [fail]), tc('TestX')], { producer: 'gotestsum' })]);
+    const { tests, diagnostics } = fold([
+      report([tc('TestX', [fail]), tc('TestX', [fail]), tc('TestX')], { producer: 'gotestsum' }),
+    ]);
     expect(tests[0]!.attempts.map((a) => a.outcome)).toEqual(['failed', 'failed', 'passed']);
     expect(tests[0]!.outcome).toBe('flaky');
     expect(diagnostics).toEqual([]);
   });
 
   it('reads Surefire flakyFailure as failed attempts before the pass, rerunFailure as failed attempts after the failure', () => {
-    const flaky = tc('flaky', [{ kind: 'flakyFailure', message: 'm1' }, { kind: 'flakyError', message: 'm2' }], { duration: 3 });
-    const broken = tc('broken', [{ kind: 'failure', message: 'f' }, { kind: 'rerunFailure', message: 'r1' }, { kind: 'rerunError', message: 'r2' }]);
+    const flaky = tc(
+      'flaky',
+      [
+        { kind: 'flakyFailure', message: 'm1' },
+        { kind: 'flakyError', message: 'm2' },
+      ],
+      { duration: 3 },
+    );
+    const broken = tc('broken', [
+      { kind: 'failure', message: 'f' },
+      { kind: 'rerunFailure', message: 'r1' },
+      { kind: 'rerunError', message: 'r2' },
+    ]);
     const { tests } = fold([report([flaky, broken], { producer: 'surefire' })]);
     const byName = Object.fromEntries(tests.map((t) => [t.name, t]));
     expect(byName.flaky!.attempts).toEqual([
@@ -66,24 +105,48 @@ describe('foldLeg', () => {
   });
 
   it('puts Playwright reruns written before the final failure first', () => {
-    const { tests } = fold([report([tc('t', [{ kind: 'rerunFailure', message: 'first' }, { kind: 'failure', message: 'final' }])], { producer: 'playwright' })]);
+    const { tests } = fold([
+      report(
+        [
+          tc('t', [
+            { kind: 'rerunFailure', message: 'first' },
+            { kind: 'failure', message: 'final' },
+          ]),
+        ],
+        { producer: 'playwright' },
+      ),
+    ]);
     expect(tests[0]!.attempts.map((a) => a.message)).toEqual(['first', 'final']);
   });
 
   it('never reads a name collision as a retry: one run, worst result, and a warning', () => {
-    const { tests, diagnostics } = fold([report([tc('same', [fail]), tc('same')], { producer: 'vitest' })]);
+    const { tests, diagnostics } = fold([
+      report([tc('same', [fail]), tc('same')], { producer: 'vitest' }),
+    ]);
     expect(tests).toHaveLength(1);
     expect(tests[0]!.attempts).toHaveLength(1);
     expect(tests[0]!.outcome).toBe('failed');
-    expect(diagnostics.map((d) => [d.severity, d.code, d.leg, d.tool])).toEqual([['warning', 'duplicate-testcase', 'api', 'junit-merge']]);
+    expect(diagnostics.map((d) => [d.severity, d.code, d.leg, d.tool])).toEqual([
+      ['warning', 'duplicate-testcase', 'api', 'junit-merge'],
+    ]);
   });
 
   it('merges a pytest teardown error into the run it belongs to, quietly', () => {
     const call = tc('t', [{ kind: 'failure', message: 'call failed' }], { duration: 1 });
-    const teardown = tc('t', [{ kind: 'error', message: 'failed on teardown with "RuntimeError"' }], { duration: 0.5 });
+    const teardown = tc(
+      't',
+      [{ kind: 'error', message: 'failed on teardown with "RuntimeError"' }],
+      { duration: 0.5 },
+    );
     const { tests, diagnostics } = fold([report([call, teardown], { producer: 'pytest' })]);
     expect(tests[0]!.attempts).toEqual([
-      { outcome: 'error', message: 'failed on teardown with "RuntimeError"', more: [{ outcome: 'failed', message: 'call failed' }], duration: 1.5, report: 'r.xml' },
+      {
+        outcome: 'error',
+        message: 'failed on teardown with "RuntimeError"',
+        more: [{ outcome: 'failed', message: 'call failed' }],
+        duration: 1.5,
+        report: 'r.xml',
+      },
     ]);
     expect(diagnostics).toEqual([]);
   });
@@ -94,15 +157,33 @@ describe('foldLeg', () => {
   });
 
   it('orders several results of one attempt by severity', () => {
-    const { tests } = fold([report([tc('t', [{ kind: 'skipped' }, { kind: 'failure', message: 'f' }, { kind: 'error', message: 'e' }])])]);
-    expect(tests[0]!.attempts[0]).toMatchObject({ outcome: 'error', message: 'e', more: [{ outcome: 'failed', message: 'f' }, { outcome: 'skipped' }] });
+    const { tests } = fold([
+      report([
+        tc('t', [
+          { kind: 'skipped' },
+          { kind: 'failure', message: 'f' },
+          { kind: 'error', message: 'e' },
+        ]),
+      ]),
+    ]);
+    expect(tests[0]!.attempts[0]).toMatchObject({
+      outcome: 'error',
+      message: 'e',
+      more: [{ outcome: 'failed', message: 'f' }, { outcome: 'skipped' }],
+    });
   });
 
   it('reports a missing, an empty and an unreadable leg', () => {
     expect(fold([], true).leg.status).toBe('missing');
-    expect(fold([], true).diagnostics.map((d) => [d.severity, d.code, d.message])).toEqual([['error', 'leg-missing', 'expected leg "api" has no report']]);
-    expect(fold([report([])], true).diagnostics.map((d) => [d.severity, d.code])).toEqual([['error', 'leg-empty']]);
-    expect(fold([report([])], false).diagnostics.map((d) => [d.severity, d.code])).toEqual([['warning', 'leg-empty']]);
+    expect(fold([], true).diagnostics.map((d) => [d.severity, d.code, d.message])).toEqual([
+      ['error', 'leg-missing', 'expected leg "api" has no report'],
+    ]);
+    expect(fold([report([])], true).diagnostics.map((d) => [d.severity, d.code])).toEqual([
+      ['error', 'leg-empty'],
+    ]);
+    expect(fold([report([])], false).diagnostics.map((d) => [d.severity, d.code])).toEqual([
+      ['warning', 'leg-empty'],
+    ]);
     expect(fold([report([], { readable: false })]).leg.status).toBe('unreadable');
   });
 });
@@ -123,19 +204,30 @@ describe('foldOutcome', () => {
 });
 
 describe('testId', () => {
-  const id = (producer: Producer | undefined, c: Partial<ParsedCase>) => testId({ ...tc('t'), ...c }, producer);
+  const id = (producer: Producer | undefined, c: Partial<ParsedCase>) =>
+    testId({ ...tc('t'), ...c }, producer);
   it('is scope::name with the producer’s scope', () => {
     expect(id(undefined, { classname: 'pkg.Mod', name: 'test_a[1]' })).toBe('pkg.Mod::test_a[1]');
     expect(id(undefined, { classname: '', file: 'a.ts', name: 'x' })).toBe('a.ts::x');
     expect(id(undefined, { classname: '', suites: ['outer'], name: '' })).toBe('outer::(unnamed)');
-    expect(id('playwright', { classname: 'a.spec.ts', name: 'x › y', project: 'firefox' })).toBe('[firefox] a.spec.ts::x › y');
+    expect(id('playwright', { classname: 'a.spec.ts', name: 'x › y', project: 'firefox' })).toBe(
+      '[firefox] a.spec.ts::x › y',
+    );
     expect(id('mocha', { classname: 'y', name: 'x y', file: '/home/runner/a.js' })).toBe('x y');
-    expect(id('jest', { classname: ' works', name: ' works', suites: ['undefined'] })).toBe('works');
-    expect(id('jest', { classname: 'x works', name: 'x works', file: 'a.test.js' })).toBe('a.test.js::x works');
+    expect(id('jest', { classname: ' works', name: ' works', suites: ['undefined'] })).toBe(
+      'works',
+    );
+    expect(id('jest', { classname: 'x works', name: 'x works', file: 'a.test.js' })).toBe(
+      'a.test.js::x works',
+    );
   });
 
   it('is the same for node:test on Node 20 (names escaped twice) and later versions', () => {
-    const node20 = id('node-test', { classname: 'test', suites: ['a &quot;b&quot;'], name: 'say &quot;hi&quot;' });
+    const node20 = id('node-test', {
+      classname: 'test',
+      suites: ['a &quot;b&quot;'],
+      name: 'say &quot;hi&quot;',
+    });
     const node22 = id('node-test', { classname: 'test', suites: ['a "b"'], name: 'say "hi"' });
     expect(node20).toBe(node22);
     expect(node22).toBe('a "b"::say "hi"');

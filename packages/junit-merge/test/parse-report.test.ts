@@ -9,10 +9,18 @@ function parse(xml: string, options: { maxText?: number } = {}): ParsedReport {
 
 async function parseBytes(bytes: Uint8Array | Uint8Array[]): Promise<ParsedReport> {
   const chunks = Array.isArray(bytes) ? bytes : [bytes];
-  return readReport({ path: 'r.xml', read: async function* () { yield* chunks; } });
+  return readReport({
+    path: 'r.xml',
+    read: async function* () {
+      yield* chunks;
+    },
+  });
 }
 
-const errors = (r: ParsedReport) => r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}@${d.line}: ${d.message}`);
+const errors = (r: ParsedReport) =>
+  r.diagnostics
+    .filter((d) => d.severity === 'error')
+    .map((d) => `${d.code}@${d.line}: ${d.message}`);
 
 describe('ReportParser: shapes', () => {
   it('reads a bare <testsuite> root with every kind of result', () => {
@@ -30,12 +38,19 @@ describe('ReportParser: shapes', () => {
       ['skips', 'skipped'],
     ]);
     expect(r.cases[0]!.duration).toBe(0.5);
-    expect(r.cases[1]!.results[0]).toEqual({ kind: 'failure', message: 'boom', errorType: 'AssertionError', details: 'trace' });
+    expect(r.cases[1]!.results[0]).toEqual({
+      kind: 'failure',
+      message: 'boom',
+      errorType: 'AssertionError',
+      details: 'trace',
+    });
     expect(r.duration).toBeUndefined();
   });
 
   it('reads nested suites, testcases directly under <testsuites>, and missing attributes', () => {
-    const r = parse(`<testsuites time="3"><testcase name="top"/><testsuite name="a"><testsuite name="b"><testcase/></testsuite></testsuite></testsuites>`);
+    const r = parse(
+      `<testsuites time="3"><testcase name="top"/><testsuite name="a"><testsuite name="b"><testcase/></testsuite></testsuite></testsuites>`,
+    );
     expect(r.cases.map((c) => [c.classname, c.name, c.suites.join('/')])).toEqual([
       ['', 'top', ''],
       ['', '', 'a/b'],
@@ -44,13 +59,21 @@ describe('ReportParser: shapes', () => {
   });
 
   it('keeps a failure directly under a suite (a setup failure) as a test of its own', () => {
-    const r = parse(`<testsuites><testsuite name="db"><error message="connection refused"/></testsuite></testsuites>`);
+    const r = parse(
+      `<testsuites><testsuite name="db"><error message="connection refused"/></testsuite></testsuites>`,
+    );
     expect(r.cases).toHaveLength(1);
-    expect(r.cases[0]).toMatchObject({ name: '(suite)', classname: 'db', results: [{ kind: 'error', message: 'connection refused' }] });
+    expect(r.cases[0]).toMatchObject({
+      name: '(suite)',
+      classname: 'db',
+      results: [{ kind: 'error', message: 'connection refused' }],
+    });
   });
 
   it('keeps several results of one testcase, and CDATA, entities and output', () => {
-    const r = parse(`<testsuite><testcase name="t"><failure message="a &amp; b">x<![CDATA[<raw> ]] & ]]>y</failure><error message="e2"/><skipped/><system-out><![CDATA[out]]></system-out><system-err>err &#x1F600;</system-err></testcase></testsuite>`);
+    const r = parse(
+      `<testsuite><testcase name="t"><failure message="a &amp; b">x<![CDATA[<raw> ]] & ]]>y</failure><error message="e2"/><skipped/><system-out><![CDATA[out]]></system-out><system-err>err &#x1F600;</system-err></testcase></testsuite>`,
+    );
     const [c] = r.cases;
     expect(c!.results.map((x) => x.kind)).toEqual(['failure', 'error', 'skipped']);
     expect(c!.results[0]!.message).toBe('a & b');
@@ -60,12 +83,25 @@ describe('ReportParser: shapes', () => {
   });
 
   it('reads Surefire-style flaky and rerun elements with their own stack traces and times', () => {
-    const r = parse(`<testsuite><testcase name="t"><flakyFailure message="m1" type="T" time="1.5"><stackTrace>st1</stackTrace><system-out>o1</system-out></flakyFailure></testcase></testsuite>`);
-    expect(r.cases[0]!.results).toEqual([{ kind: 'flakyFailure', message: 'm1', errorType: 'T', duration: 1.5, details: 'st1', stdout: 'o1' }]);
+    const r = parse(
+      `<testsuite><testcase name="t"><flakyFailure message="m1" type="T" time="1.5"><stackTrace>st1</stackTrace><system-out>o1</system-out></flakyFailure></testcase></testsuite>`,
+    );
+    expect(r.cases[0]!.results).toEqual([
+      {
+        kind: 'flakyFailure',
+        message: 'm1',
+        errorType: 'T',
+        duration: 1.5,
+        details: 'st1',
+        stdout: 'o1',
+      },
+    ]);
   });
 
   it('takes the file from the suite and splits file:line', () => {
-    const r = parse(`<testsuite file="C:\\src\\a.test.ts"><testcase name="a"/><testcase name="b" file="src/b.ts:42"/></testsuite>`);
+    const r = parse(
+      `<testsuite file="C:\\src\\a.test.ts"><testcase name="a"/><testcase name="b" file="src/b.ts:42"/></testsuite>`,
+    );
     expect(r.cases.map((c) => [c.file, c.line])).toEqual([
       ['C:/src/a.test.ts', undefined],
       ['src/b.ts', 42],
@@ -73,23 +109,39 @@ describe('ReportParser: shapes', () => {
   });
 
   it('reads testcase properties', () => {
-    const r = parse(`<testsuite><testcase name="a"><properties><property name="owner" value="team-a"/><property name="note">multi</property></properties></testcase></testsuite>`);
+    const r = parse(
+      `<testsuite><testcase name="a"><properties><property name="owner" value="team-a"/><property name="note">multi</property></properties></testcase></testsuite>`,
+    );
     expect(r.cases[0]!.properties).toEqual({ owner: 'team-a', note: 'multi' });
   });
 
   it('takes the earliest suite timestamp, normalised to UTC', () => {
-    const r = parse(`<testsuites><testsuite timestamp="2026-03-01T10:00:00+02:00"/><testsuite timestamp="2026-03-01 07:30:00"/></testsuites>`);
+    const r = parse(
+      `<testsuites><testsuite timestamp="2026-03-01T10:00:00+02:00"/><testsuite timestamp="2026-03-01 07:30:00"/></testsuites>`,
+    );
     expect(r.earliestTimestamp).toBe('2026-03-01T07:30:00.000Z');
   });
 
   it('recognises producers from the shape of their reports', () => {
     expect(parse('<testsuites name="vitest tests"/>').producer).toBe('vitest');
     expect(parse('<testsuites><testsuite name="pytest"/></testsuites>').producer).toBe('pytest');
-    expect(parse('<testsuites><testsuite><properties><property name="go.version" value="go1.22"/></properties></testsuite></testsuites>').producer).toBe('gotestsum');
-    expect(parse('<testsuites id="" name=""><testsuite hostname="firefox"/></testsuites>').producer).toBe('playwright');
-    expect(parse('<testsuites><testcase name="a"/><!-- tests 1 --></testsuites>').producer).toBe('node-test');
-    expect(parse('<testsuite><testcase name="a"><rerunFailure/></testcase></testsuite>').producer).toBe('surefire');
-    expect(parse('<testsuite><testcase name="a" class="C" assertions="1"/></testsuite>').producer).toBe('phpunit');
+    expect(
+      parse(
+        '<testsuites><testsuite><properties><property name="go.version" value="go1.22"/></properties></testsuite></testsuites>',
+      ).producer,
+    ).toBe('gotestsum');
+    expect(
+      parse('<testsuites id="" name=""><testsuite hostname="firefox"/></testsuites>').producer,
+    ).toBe('playwright');
+    expect(parse('<testsuites><testcase name="a"/><!-- tests 1 --></testsuites>').producer).toBe(
+      'node-test',
+    );
+    expect(
+      parse('<testsuite><testcase name="a"><rerunFailure/></testcase></testsuite>').producer,
+    ).toBe('surefire');
+    expect(
+      parse('<testsuite><testcase name="a" class="C" assertions="1"/></testsuite>').producer,
+    ).toBe('phpunit');
   });
 });
 
@@ -118,7 +170,9 @@ describe('ReportParser: times', () => {
   ])('warns about %j and leaves it unset', (raw, message) => {
     const r = time(raw);
     expect(r.cases[0]!.duration).toBeUndefined();
-    expect(r.diagnostics).toEqual([{ severity: 'warning', code: 'time-unreadable', message, file: 'r.xml', line: 1 }]);
+    expect(r.diagnostics).toEqual([
+      { severity: 'warning', code: 'time-unreadable', message, file: 'r.xml', line: 1 },
+    ]);
   });
 
   it('warns once per file about many bad times', () => {
@@ -130,8 +184,12 @@ describe('ReportParser: times', () => {
 
 describe('ReportParser: broken input becomes an error diagnostic with its line', () => {
   it('a file cut off by a killed runner', () => {
-    const r = parse('<testsuites>\n<testsuite name="s">\n<testcase name="done"/>\n<testcase name="half">\n<failure>tra');
-    expect(errors(r)).toEqual(['report-truncated@5: file ends inside <failure>: the report was cut off']);
+    const r = parse(
+      '<testsuites>\n<testsuite name="s">\n<testcase name="done"/>\n<testcase name="half">\n<failure>tra',
+    );
+    expect(errors(r)).toEqual([
+      'report-truncated@5: file ends inside <failure>: the report was cut off',
+    ]);
     expect(r.cases.map((c) => c.name)).toEqual(['done']);
     expect(r.readable).toBe(true);
   });
@@ -148,7 +206,9 @@ describe('ReportParser: broken input becomes an error diagnostic with its line',
   });
 
   it('plain text that is not XML at all', () => {
-    expect(errors(parse('Internal Server Error'))).toEqual(['not-junit@1: not a JUnit report: text outside the root element']);
+    expect(errors(parse('Internal Server Error'))).toEqual([
+      'not-junit@1: not a JUnit report: text outside the root element',
+    ]);
   });
 
   it('an empty file, and one with only whitespace', () => {
@@ -157,26 +217,42 @@ describe('ReportParser: broken input becomes an error diagnostic with its line',
   });
 
   it('a suite that claims tests but holds none', () => {
-    const r = parse('<testsuites>\n<testsuite name="api" tests="12" failures="0">\n</testsuite>\n</testsuites>');
-    expect(errors(r)).toEqual(['suite-tests-missing@2: suite "api" claims 12 tests but holds no testcase']);
+    const r = parse(
+      '<testsuites>\n<testsuite name="api" tests="12" failures="0">\n</testsuite>\n</testsuites>',
+    );
+    expect(errors(r)).toEqual([
+      'suite-tests-missing@2: suite "api" claims 12 tests but holds no testcase',
+    ]);
   });
 
   it('an entity bomb: the DTD is ignored, nothing expands, and parsing ends at once', () => {
-    const lol = ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, n) => `<!ENTITY lol${n + 1} "${`&lol${n || ''};`.repeat(10)}">`)];
+    const lol = [
+      '<!ENTITY lol "lol">',
+      ...Array.from(
+        { length: 9 },
+        (_, n) => `<!ENTITY lol${n + 1} "${`&lol${n || ''};`.repeat(10)}">`,
+      ),
+    ];
     const started = performance.now();
-    const r = parse(`<?xml version="1.0"?>\n<!DOCTYPE lolz [${lol.join('')}]>\n<testsuite><testcase name="&lol9;"/></testsuite>`);
+    const r = parse(
+      `<?xml version="1.0"?>\n<!DOCTYPE lolz [${lol.join('')}]>\n<testsuite><testcase name="&lol9;"/></testsuite>`,
+    );
     expect(performance.now() - started).toBeLessThan(1000);
     expect(r.diagnostics.map((d) => d.code)).toContain('dtd-ignored');
     expect(r.cases.map((c) => c.name)).toEqual(['&lol9;']);
   });
 
   it('an external entity (XXE) is never resolved', () => {
-    const r = parse('<?xml version="1.0"?><!DOCTYPE t [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><testsuite><testcase name="&xxe;"/></testsuite>');
+    const r = parse(
+      '<?xml version="1.0"?><!DOCTYPE t [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><testsuite><testcase name="&xxe;"/></testsuite>',
+    );
     expect(r.cases[0]!.name).toBe('&xxe;');
   });
 
   it('a second root element after the report', () => {
-    expect(errors(parse('<testsuite/>\n<testsuite/>'))).toEqual(['xml-malformed@2: a second root element <testsuite> after the report ended']);
+    expect(errors(parse('<testsuite/>\n<testsuite/>'))).toEqual([
+      'xml-malformed@2: a second root element <testsuite> after the report ended',
+    ]);
   });
 });
 
@@ -197,16 +273,24 @@ describe('ReportParser: size limits', () => {
   });
 
   it('truncates an oversized message attribute', () => {
-    const r = parse(`<testsuite><testcase name="a"><failure message="${'m'.repeat(50)}"/></testcase></testsuite>`, { maxText: 10 });
-    expect(r.cases[0]!.results[0]!.message).toBe(`${'m'.repeat(10)}\n[… truncated by junit-merge: 40 more characters]`);
+    const r = parse(
+      `<testsuite><testcase name="a"><failure message="${'m'.repeat(50)}"/></testcase></testsuite>`,
+      { maxText: 10 },
+    );
+    expect(r.cases[0]!.results[0]!.message).toBe(
+      `${'m'.repeat(10)}\n[… truncated by junit-merge: 40 more characters]`,
+    );
   });
 });
 
 describe('readReport: encodings', () => {
-  const xml = '<?xml version="1.0" encoding="ENC"?><testsuite><testcase name="café ✓"/></testsuite>';
+  const xml =
+    '<?xml version="1.0" encoding="ENC"?><testsuite><testcase name="café ✓"/></testsuite>';
 
   it('reads UTF-8 with a byte-order mark', async () => {
-    const r = await parseBytes(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(xml.replace('ENC', 'UTF-8'))]));
+    const r = await parseBytes(
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(xml.replace('ENC', 'UTF-8'))]),
+    );
     expect(r.cases[0]!.name).toBe('café ✓');
   });
 
@@ -220,7 +304,8 @@ describe('readReport: encodings', () => {
   });
 
   it('reads ISO-8859-1 as declared', async () => {
-    const text = '<?xml version="1.0" encoding="ISO-8859-1"?><testsuite><testcase name="café"/></testsuite>';
+    const text =
+      '<?xml version="1.0" encoding="ISO-8859-1"?><testsuite><testcase name="café"/></testsuite>';
     expect((await parseBytes(Buffer.from(text, 'latin1'))).cases[0]!.name).toBe('café');
   });
 
@@ -231,8 +316,21 @@ describe('readReport: encodings', () => {
   });
 
   it('reports a file it cannot read instead of throwing', async () => {
-    const r = await readReport({ path: 'gone.xml', read: () => { throw Object.assign(new Error('nope'), { code: 'ENOENT' }); } });
+    const r = await readReport({
+      path: 'gone.xml',
+      read: () => {
+        throw Object.assign(new Error('nope'), { code: 'ENOENT' });
+      },
+    });
     expect(r.readable).toBe(false);
-    expect(r.diagnostics).toEqual([{ severity: 'error', code: 'report-unreadable', message: 'cannot read the report (ENOENT)', file: 'gone.xml', hint: 'check that the path is a readable file' }]);
+    expect(r.diagnostics).toEqual([
+      {
+        severity: 'error',
+        code: 'report-unreadable',
+        message: 'cannot read the report (ENOENT)',
+        file: 'gone.xml',
+        hint: 'check that the path is a readable file',
+      },
+    ]);
   });
 });

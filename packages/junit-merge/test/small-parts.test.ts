@@ -1,10 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '@testgate/stream';
-import { groupByLeg, normaliseTimestamp, parseExpectedLegs, runFromEnvironment, runRecord } from '../src/index.js';
+import {
+  groupByLeg,
+  normaliseTimestamp,
+  parseExpectedLegs,
+  runFromEnvironment,
+  runRecord,
+} from '../src/index.js';
 
 describe('groupByLeg', () => {
   it('uses the first folder below the deepest common folder (download-artifact layout)', () => {
-    const legs = groupByLeg(['/w/artifacts/api-22/junit.xml', '/w/artifacts/api-22/rerun/junit.xml', '/w/artifacts/worker-24/a/b.xml']);
+    const legs = groupByLeg([
+      '/w/artifacts/api-22/junit.xml',
+      '/w/artifacts/api-22/rerun/junit.xml',
+      '/w/artifacts/worker-24/a/b.xml',
+    ]);
     expect([...legs]).toEqual([
       ['api-22', ['/w/artifacts/api-22/junit.xml', '/w/artifacts/api-22/rerun/junit.xml']],
       ['worker-24', ['/w/artifacts/worker-24/a/b.xml']],
@@ -12,14 +22,20 @@ describe('groupByLeg', () => {
   });
 
   it('names a file directly in that folder after itself', () => {
-    expect([...groupByLeg(['/w/r/unit.xml', '/w/r/e2e/junit.xml']).keys()]).toEqual(['unit', 'e2e']);
+    expect([...groupByLeg(['/w/r/unit.xml', '/w/r/e2e/junit.xml']).keys()]).toEqual([
+      'unit',
+      'e2e',
+    ]);
     expect([...groupByLeg(['/tmp/only.junit.xml']).keys()]).toEqual(['only.junit']);
   });
 });
 
 describe('parseExpectedLegs', () => {
   it('reads names and objects with matrix values', () => {
-    expect(parseExpectedLegs('["a", {"name": "b", "node": 22, "service": "api"}]', 'x')).toEqual([{ name: 'a' }, { name: 'b', matrix: { node: 22, service: 'api' } }]);
+    expect(parseExpectedLegs('["a", {"name": "b", "node": 22, "service": "api"}]', 'x')).toEqual([
+      { name: 'a' },
+      { name: 'b', matrix: { node: 22, service: 'api' } },
+    ]);
   });
 
   it.each([
@@ -27,7 +43,10 @@ describe('parseExpectedLegs', () => {
     ['[1]', '--expect x: entry 0 must be a leg name or an object with "name", got: "1"'],
     ['[{"node": 22}]', '--expect x: entry 0 needs a non-empty "name"'],
     ['["a","a"]', '--expect x: leg "a" is listed twice'],
-    ['[{"name":"a","m":[1]}]', '--expect x: entry 0 ("a"): matrix value "m" must be a string, number or boolean'],
+    [
+      '[{"name":"a","m":[1]}]',
+      '--expect x: entry 0 ("a"): matrix value "m" must be a string, number or boolean',
+    ],
   ])('rejects %s', (text, message) => {
     expect(() => parseExpectedLegs(text, 'x')).toThrow(UsageError);
     expect(() => parseExpectedLegs(text, 'x')).toThrow(message);
@@ -40,7 +59,16 @@ describe('parseExpectedLegs', () => {
 
 describe('run metadata', () => {
   it('reads GitHub Actions, preferring the head branch of a pull request', () => {
-    expect(runFromEnvironment({ GITHUB_ACTIONS: 'true', GITHUB_SHA: 'abc', GITHUB_REF_NAME: '12/merge', GITHUB_HEAD_REF: 'feature', GITHUB_RUN_ID: '99', GITHUB_RUN_ATTEMPT: '2' })).toEqual({
+    expect(
+      runFromEnvironment({
+        GITHUB_ACTIONS: 'true',
+        GITHUB_SHA: 'abc',
+        GITHUB_REF_NAME: '12/merge',
+        GITHUB_HEAD_REF: 'feature',
+        GITHUB_RUN_ID: '99',
+        GITHUB_RUN_ATTEMPT: '2',
+      }),
+    ).toEqual({
       ci: 'github',
       commit: 'abc',
       branch: 'feature',
@@ -50,13 +78,39 @@ describe('run metadata', () => {
   });
 
   it('reads GitLab CI and Buildkite', () => {
-    expect(runFromEnvironment({ GITLAB_CI: 'true', CI_COMMIT_SHA: 's', CI_COMMIT_REF_NAME: 'main', CI_PIPELINE_ID: '7' })).toEqual({ ci: 'gitlab', commit: 's', branch: 'main', runId: '7' });
-    expect(runFromEnvironment({ BUILDKITE: 'true', BUILDKITE_COMMIT: 's', BUILDKITE_BRANCH: 'b', BUILDKITE_BUILD_ID: 'id', BUILDKITE_RETRY_COUNT: '1' })).toMatchObject({ ci: 'buildkite', attempt: 2 });
+    expect(
+      runFromEnvironment({
+        GITLAB_CI: 'true',
+        CI_COMMIT_SHA: 's',
+        CI_COMMIT_REF_NAME: 'main',
+        CI_PIPELINE_ID: '7',
+      }),
+    ).toEqual({ ci: 'gitlab', commit: 's', branch: 'main', runId: '7' });
+    expect(
+      runFromEnvironment({
+        BUILDKITE: 'true',
+        BUILDKITE_COMMIT: 's',
+        BUILDKITE_BRANCH: 'b',
+        BUILDKITE_BUILD_ID: 'id',
+        BUILDKITE_RETRY_COUNT: '1',
+      }),
+    ).toMatchObject({ ci: 'buildkite', attempt: 2 });
   });
 
   it('lets flags win over the environment and drops what nobody knows', () => {
-    const run = runRecord('junit-merge', { commit: 'flag', startedAt: '2026-01-01T00:00:00.000Z' }, { GITHUB_ACTIONS: 'true', GITHUB_SHA: 'env', GITHUB_RUN_ATTEMPT: 'x' });
-    expect(run).toEqual({ type: 'run', version: 1, tool: 'junit-merge', commit: 'flag', ci: 'github', startedAt: '2026-01-01T00:00:00.000Z' });
+    const run = runRecord(
+      'junit-merge',
+      { commit: 'flag', startedAt: '2026-01-01T00:00:00.000Z' },
+      { GITHUB_ACTIONS: 'true', GITHUB_SHA: 'env', GITHUB_RUN_ATTEMPT: 'x' },
+    );
+    expect(run).toEqual({
+      type: 'run',
+      version: 1,
+      tool: 'junit-merge',
+      commit: 'flag',
+      ci: 'github',
+      startedAt: '2026-01-01T00:00:00.000Z',
+    });
   });
 });
 

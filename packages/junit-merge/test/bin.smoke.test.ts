@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { records, repoRoot } from './_run.js';
+
+// Through real pipes between the built binaries, as a CI job runs them.
+const bin = join(repoRoot, 'packages/junit-merge/bin.js');
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'junit-merge-bin-'));
+  const cases = Array.from(
+    { length: 20_000 },
+    (_, n) => `<testcase classname="big" name="t${n}" time="0.001"/>`,
+  ).join('\n');
+  writeFileSync(join(dir, 'big.xml'), `<testsuite name="big">\n${cases}\n</testsuite>\n`);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function sh(script: string) {
+  return spawnSync('bash', ['--norc', '--noprofile', '-c', `set -o pipefail; ${script}`], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: { PATH: process.env.PATH, HOME: dir, NO_COLOR: '1' },
+  });
+}
+
+describe('junit-merge binary', () => {
+  it('writes a valid stream into a pipe', () => {
+    const result = sh(`node ${bin} big.xml -q | cat`);
+    expect(result.status).toBe(0);
+    const out = records(result.stdout);
+    expect(out).toHaveLength(20_003);
+    expect(out.at(-1)).toEqual({ type: 'end', tool: 'junit-merge', records: 20_002 });
+  });
+
+  it('exits 0 without a stack trace when the reader closes the pipe early (| head)', () => {
+    const result = sh(`node ${bin} big.xml -q | head -n 1`);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toMatchObject({ type: 'run' });
+  });
+
+  it('exits 2 with one line and no stack trace on bad input', () => {
+    const result = sh(`node ${bin} nowhere.xml`);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      'junit-merge: nowhere.xml: no such file\nhint: check the path, or quote a glob so the shell does not expand it\n',
+    );
+  });
+
+  it('reads a report piped into stdin', () => {
+    const result = sh(`cat big.xml | node ${bin} --leg piped -q | wc -l`);
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toBe('20003');
+  });
+});
