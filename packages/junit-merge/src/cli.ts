@@ -365,10 +365,10 @@ function staticBase(pattern: string): string {
   const parts = pattern.split('/');
   const fixed: string[] = [];
   for (const part of parts.slice(0, -1)) {
-    if (isDynamicPattern(part)) break;
+    if (part !== '' && isDynamicPattern(part)) break;
     fixed.push(part);
   }
-  return fixed.join('/') || '.';
+  return fixed.length === 1 && fixed[0] === '' ? '/' : fixed.join('/') || '.';
 }
 
 function failOnError(diagnostics: readonly DiagnosticRecord[]): void {

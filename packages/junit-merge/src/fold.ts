@@ -49,7 +49,8 @@ export interface LegBatch {
 interface Group {
   cases: ParsedCase[];
   producer: Producer | undefined;
-  reports: Set<string>;
+  /** Whether the cases came from more than one report (rerun files). */
+  severalReports: boolean;
 }
 
 /**
@@ -70,13 +71,9 @@ export function foldLeg(input: LegInput, tool: string): LegBatch {
       const group = groups.get(id);
       if (group) {
         group.cases.push(testcase);
-        group.reports.add(testcase.report);
+        if (testcase.report !== group.cases[0]!.report) group.severalReports = true;
       } else {
-        groups.set(id, {
-          cases: [testcase],
-          producer: report.producer,
-          reports: new Set([testcase.report]),
-        });
+        groups.set(id, { cases: [testcase], producer: report.producer, severalReports: false });
       }
     }
   }
@@ -89,13 +86,13 @@ export function foldLeg(input: LegInput, tool: string): LegBatch {
     const id = ids[i]!;
     const group = groups.get(id)!;
     let cases = group.cases;
-    if (cases.length > 1 && group.reports.size === 1 && !WRITES_RETRIES.has(group.producer)) {
+    if (cases.length > 1 && !group.severalReports && !WRITES_RETRIES.has(group.producer)) {
       // Not a retry by the producer's rules: one run, whose worst result counts. Reading
       // a name collision as attempts would let a failure pass as flaky.
       if (!isKnownRepeat(group.producer, cases[0]!)) collisions.push(id);
       cases = [mergeCases(cases)];
     }
-    const test = toTestRecord(id, input.name, cases, group.producer);
+    const test = toTestRecord(id, input.name, cases, group.severalReports);
     counts[test.outcome]++;
     tests[i] = test;
   }
@@ -138,6 +135,7 @@ export function foldLeg(input: LegInput, tool: string): LegBatch {
     name: input.name,
     status,
     ...(input.matrix && { matrix: input.matrix }),
+    ...producersOf(reports),
     files: reports.map((r) => r.report),
     counts,
     ...(duration !== undefined && { duration: round(duration) }),
@@ -149,6 +147,11 @@ export function foldLeg(input: LegInput, tool: string): LegBatch {
     ...d,
   }));
   return { leg, tests, diagnostics };
+}
+
+function producersOf(reports: readonly ParsedReport[]): { producers?: string[] } {
+  const producers = [...new Set(reports.flatMap((r) => (r.producer ? [r.producer] : [])))].sort();
+  return producers.length > 0 ? { producers } : {};
 }
 
 /** Rerun files come after the run they repeat: order reports by their first timestamp. */
@@ -163,25 +166,31 @@ function toTestRecord(
   id: string,
   leg: string,
   cases: ParsedCase[],
-  producer: Producer | undefined,
+  severalReports: boolean,
 ): TestRecord {
   const first = cases[0]!;
   const last = cases[cases.length - 1]!;
   const attempts: Attempt[] = [];
-  for (const testcase of cases) attemptsOf(testcase, attempts);
-  const test: TestRecord = {
+  for (const testcase of cases) attemptsOf(testcase, attempts, severalReports);
+  // Fields in reading order: the key and the verdict first, the evidence last.
+  const test = {
     type: 'test',
     id,
     leg,
+    outcome: foldOutcome(attempts),
     name: first.name,
     classname: first.classname,
-    attempts: attempts as TestRecord['attempts'],
-    outcome: foldOutcome(attempts),
-  };
-  if (first.suites.length > 0) test.suite = first.suites.join(' / ');
+  } as TestRecord;
+  const suite =
+    first.suites.length === 0
+      ? ''
+      : first.suites.length === 1
+        ? first.suites[0]!
+        : first.suites.join(' / ');
+  if (suite !== '' && suite !== first.classname) test.suite = suite;
   if (first.file !== undefined) test.file = first.file;
   if (first.line !== undefined) test.line = first.line;
-  if (producer !== undefined) test.producer = producer;
+  test.attempts = attempts as TestRecord['attempts'];
   if (last.properties) test.properties = last.properties;
   return test;
 }
@@ -215,7 +224,7 @@ function mergeCases(cases: ParsedCase[]): ParsedCase {
  * `rerunFailure` elements are further failed attempts, in document order around the
  * testcase's own result (Surefire writes its failure first, Playwright last).
  */
-function attemptsOf(testcase: ParsedCase, into: Attempt[]): void {
+function attemptsOf(testcase: ParsedCase, into: Attempt[], withReport: boolean): void {
   const own: ParsedResult[] = [];
   let mainAt = -1;
   for (const result of testcase.results) {
@@ -242,7 +251,8 @@ function attemptsOf(testcase: ParsedCase, into: Attempt[]): void {
   if (testcase.duration !== undefined) main.duration = testcase.duration;
   if (testcase.stdout !== undefined) main.stdout = testcase.stdout;
   if (testcase.stderr !== undefined) main.stderr = testcase.stderr;
-  main.report = testcase.report;
+  if (withReport || main.outcome === 'failed' || main.outcome === 'error')
+    main.report = testcase.report;
   // A passing testcase's own attempt comes after its flaky failures.
   into.splice(mainAt === -1 ? into.length : mainAt, 0, main);
 }

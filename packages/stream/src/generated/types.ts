@@ -62,6 +62,10 @@ export interface LegRecord {
     [k: string]: string | number | boolean;
   };
   /**
+   * The runners recognised from the leg's reports (pytest, vitest, jest, mocha, node-test, playwright, surefire, gotestsum, nextest, phpunit).
+   */
+  producers?: string[];
+  /**
    * The report files the leg came from, in reading order.
    */
   files: string[];
@@ -104,10 +108,6 @@ export interface TestRecord {
    */
   file?: string;
   line?: number;
-  /**
-   * The runner that wrote the report, when recognised (pytest, vitest, jest, mocha, node-test, playwright, surefire, gotestsum, nextest, phpunit).
-   */
-  producer?: string;
   /**
    * @minItems 1
    */

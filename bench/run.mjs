@@ -1,0 +1,125 @@
+#!/usr/bin/env node
+// `npm run bench`: junit-merge against the anchors (junit2json, junit-report-merger, the
+// npm junit-merge) and a bare saxes scan, each run as a child of this process on the same
+// generated corpus, one after the other. Prints wall time, peak RSS and the ratios.
+// Usage: node bench/run.mjs [--sizes 100k,1M] [--skip name,...]
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateCorpus } from './generate-corpus.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const SIZES = {
+  '100k': { files: 100, casesPerFile: 1000 },
+  '1M': { files: 1000, casesPerFile: 1000 },
+};
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const at = args.indexOf(name);
+  return at === -1 ? fallback : args[at + 1];
+};
+const sizes = option('--sizes', '100k,1M').split(',');
+const skip = new Set(option('--skip', '').split(',').filter(Boolean));
+
+const tools = [
+  {
+    name: 'testgate junit-merge',
+    ours: true,
+    cmd: (c, o) => [join(root, 'packages/junit-merge/bin.js'), `${c}/**/*.xml`, '-q', '-o', o],
+  },
+  { name: 'junit2json', cmd: (c, o) => [join(here, 'tools/junit2json-all.mjs'), c, o] },
+  {
+    name: 'junit-merge (npm)',
+    cmd: (c, o) => [join(here, 'node_modules/junit-merge/bin/junit-merge'), '-d', c, '-r', '-o', o],
+  },
+  {
+    name: 'junit-report-merger',
+    cmd: (c, o) => [join(here, 'node_modules/junit-report-merger/cli.js'), o, `${c}/**/*.xml`],
+  },
+  { name: 'saxes scan (floor)', floor: true, cmd: (c) => [join(here, 'tools/saxes-scan.mjs'), c] },
+];
+
+/** Runs node with args; wall time, and peak RSS from the kernel's high-water mark. */
+function measure(argv) {
+  return new Promise((done, fail) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let peakKb = 0;
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const sample = () => {
+      try {
+        const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+      } catch {
+        // the child has exited
+      }
+    };
+    const timer = setInterval(sample, 10);
+    child.on('error', fail);
+    child.on('exit', (code) => {
+      clearInterval(timer);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0) fail(new Error(`exit ${code}: ${stderr.slice(-500)}`));
+      else done({ seconds, peakMb: peakKb / 1024 });
+    });
+  });
+}
+
+const fmt = (n, digits = 1) => n.toFixed(digits).padStart(8);
+const report = [];
+for (const size of sizes) {
+  const shape = SIZES[size];
+  if (!shape) throw new Error(`unknown size ${size} (expected ${Object.keys(SIZES).join(', ')})`);
+  const corpus = join(here, 'corpus', size);
+  const stamp = join(corpus, '.complete');
+  if (!existsSync(stamp)) {
+    rmSync(corpus, { recursive: true, force: true });
+    const bytes = generateCorpus(corpus, shape);
+    writeFileSync(stamp, String(bytes));
+  }
+  const mb = Number(readFileSync(stamp, 'utf8')) / 1e6;
+  const cases = shape.files * shape.casesPerFile;
+  console.log(
+    `\n${size}: ${shape.files} files, ${cases.toLocaleString('en')} test cases, ${mb.toFixed(0)} MB (Node ${process.version})`,
+  );
+  console.log(`${'tool'.padEnd(24)}${'wall s'.padStart(8)}${'peak MB'.padStart(9)}`);
+  const results = [];
+  for (const tool of tools) {
+    if (skip.has(tool.name)) continue;
+    const out = join(here, 'results', `${size}-${tool.name.replace(/\W+/g, '-')}.out`);
+    mkdirSync(dirname(out), { recursive: true });
+    const result = await measure(tool.cmd(corpus, out));
+    if (existsSync(out)) {
+      result.outMb = statSync(out).size / 1e6;
+      rmSync(out);
+    }
+    results.push({ ...tool, ...result });
+    console.log(`${tool.name.padEnd(24)}${fmt(result.seconds, 2)} ${fmt(result.peakMb, 0)}`);
+  }
+  const ours = results.find((r) => r.ours);
+  const anchors = results.filter((r) => !r.ours && !r.floor);
+  if (ours && anchors.length > 0) {
+    const fastest = anchors.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
+    console.log(`ratios against testgate junit-merge (higher is better for testgate):`);
+    for (const a of [...anchors, ...results.filter((r) => r.floor)]) {
+      console.log(
+        `  ${a.name.padEnd(22)} ${(a.seconds / ours.seconds).toFixed(2)}x the time, ${(a.peakMb / ours.peakMb).toFixed(2)}x the memory`,
+      );
+    }
+    console.log(
+      `  target: >= 4x faster than the fastest anchor (${fastest.name}) with <= 0.5x its memory: ` +
+        `${(fastest.seconds / ours.seconds).toFixed(2)}x faster, ${(ours.peakMb / fastest.peakMb).toFixed(2)}x its memory`,
+    );
+    report.push({
+      size,
+      cases,
+      mb,
+      results: results.map(({ name, seconds, peakMb }) => ({ name, seconds, peakMb })),
+    });
+  }
+}
+writeFileSync(join(here, 'results', 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
