@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { globby, isDynamicPattern } from 'globby';
 import yargs from 'yargs';
@@ -12,16 +13,19 @@ import {
   UsageError,
   formatPlace,
   processIo,
+  readLines,
   runMain,
   sanitizeForTerminal,
   stderrColors,
-  toJsonLines,
 } from '@testgate/stream';
-import { Spool } from './_spool.js';
+import { LegFiles } from './_leg-files.js';
 import { type ExpectedLeg, parseExpectedLegs } from './expect.js';
 import { toJunitXml } from './junit-xml.js';
 import { groupByLeg } from './legs.js';
-import { type LegSources, TOOL, mergeLegs } from './merge.js';
+import { type LegSummary, mergeLegToFile } from './_leg-output.js';
+import type { LegJob } from './_leg-worker.js';
+import { mergeInWorkers } from './_parallel.js';
+import { type LegPlan, type LegSources, TOOL, planLegs } from './merge.js';
 import { type ReportSource, fileSource } from './read-report.js';
 import { runRecord } from './run-metadata.js';
 
@@ -39,6 +43,7 @@ interface Args {
   runAttempt?: number;
   startedAt?: string;
   maxText: number;
+  jobs?: number;
 }
 
 const USAGE = `junit-merge [files|globs|-]... [options]
@@ -91,6 +96,12 @@ async function parseArgs(argv: string[], io: CliIo): Promise<Args | undefined> {
       type: 'string',
       describe: 'Start of the run, ISO 8601 (default: the earliest suite timestamp, else now)',
     })
+    .option('jobs', {
+      alias: 'j',
+      type: 'number',
+      describe:
+        'Worker threads that read legs in parallel (default: one per core, up to 4, for inputs over 8 MiB)',
+    })
     .option('max-text', {
       type: 'number',
       default: 65536,
@@ -125,6 +136,10 @@ async function parseArgs(argv: string[], io: CliIo): Promise<Args | undefined> {
     throw new UsageError(
       `--max-text must be a positive whole number, got: ${String(parsed.maxText)}`,
     );
+  const jobs = parsed.jobs as number | undefined;
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) {
+    throw new UsageError(`--jobs must be a whole number from 1, got: ${String(jobs)}`);
+  }
   const attempt = parsed.runAttempt as number | undefined;
   if (attempt !== undefined && (!Number.isInteger(attempt) || attempt < 1))
     throw new UsageError(`--run-attempt must be a whole number from 1, got: ${String(attempt)}`);
@@ -142,6 +157,7 @@ async function parseArgs(argv: string[], io: CliIo): Promise<Args | undefined> {
     runAttempt: attempt,
     startedAt: parsed.startedAt as string | undefined,
     maxText,
+    jobs,
   };
 }
 
@@ -154,16 +170,20 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const startedAt = args.startedAt === undefined ? undefined : checkTimestamp(args.startedAt);
     const legs = await findLegs(args, io, expect);
 
-    const spool = new Spool();
+    const files = new LegFiles();
     const warnings: DiagnosticRecord[] = [];
     const totals = { legs: 0, tests: 0, failed: 0, flaky: 0, records: 0 };
     let earliest: string | undefined;
     try {
-      for await (const batch of mergeLegs(legs, { expect, maxText: args.maxText })) {
+      const plans = planLegs(legs, expect);
+      for await (const batch of legOutputs(
+        plans,
+        args,
+        files,
+        await threadsFor(plans, args.jobs),
+      )) {
         if (args.strict) failOnError(batch.diagnostics);
-        const records: TestgateRecord[] = [batch.leg, ...batch.tests, ...batch.diagnostics];
-        await spool.append(toJsonLines(records, { tool: TOOL }));
-        totals.records += records.length;
+        totals.records += batch.records;
         totals.legs++;
         totals.tests += batch.leg.counts.tests;
         totals.failed += batch.leg.counts.failed + batch.leg.counts.error;
@@ -185,49 +205,85 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       );
       const out = await openOutput(args.output, io);
       try {
-        if (args.format === 'junit') await writeJunit(run, spool, out.stream);
-        else await writeStream(run, spool, totals.records, out.stream);
+        const bytes = files.read(totals.legs);
+        if (args.format === 'junit') await writeJunit(run, bytes, out.stream);
+        else await writeStream(run, bytes, totals.records, out.stream);
       } finally {
         await out.close();
       }
     } finally {
-      await spool.dispose();
+      files.dispose();
     }
     if (!args.quiet) report(io, warnings, totals);
     return ExitCode.ok;
   });
 }
 
+// Below this much input, starting worker threads costs more than it saves.
+const PARALLEL_FROM_BYTES = 8 * 1024 * 1024;
+const MAX_THREADS = 4;
+
+/** How many worker threads to read with: `--jobs`, else one per core for large inputs. */
+async function threadsFor(plans: readonly LegPlan[], jobs: number | undefined): Promise<number> {
+  const files = plans.flatMap((plan) => plan.sources.map((source) => source.file));
+  // stdin cannot be handed to a worker: read such a run in this thread.
+  if (files.some((file) => file === undefined)) return 1;
+  if (jobs !== undefined) return jobs;
+  if (plans.length < 2) return 1;
+  let bytes = 0;
+  for (const file of files) bytes += (await stat(file!)).size;
+  return bytes < PARALLEL_FROM_BYTES ? 1 : Math.min(availableParallelism(), MAX_THREADS);
+}
+
+/** Merges each leg into its file, in this thread or on worker threads; summaries in leg order. */
+async function* legOutputs(
+  plans: readonly LegPlan[],
+  args: Args,
+  files: LegFiles,
+  threads: number,
+): AsyncGenerator<LegSummary> {
+  const options = { maxText: args.maxText };
+  if (threads <= 1) {
+    for (const [index, plan] of plans.entries())
+      yield await mergeLegToFile(plan, options, files.path(index));
+    return;
+  }
+  const jobs = plans.map((plan, index): LegJob => ({
+    index,
+    name: plan.name,
+    files: plan.sources.map((source) => ({ path: source.file!, display: source.path })),
+    expectation: plan.expectation,
+    unexpected: plan.unexpected,
+    maxText: args.maxText,
+    output: files.path(index),
+  }));
+  yield* mergeInWorkers(jobs, threads);
+}
+
 async function writeStream(
   run: TestgateRecord,
-  spool: Spool,
+  legs: AsyncIterable<Buffer>,
   count: number,
   output: NodeJS.WritableStream,
 ): Promise<void> {
   const writer = new RecordWriter(output as import('node:stream').Writable, { tool: TOOL });
   await writer.write(run);
   let first = true;
-  for await (const chunk of spool.read()) {
-    const wait = writer.writeSerialized(chunk, first ? count : 0);
+  for await (const chunk of legs) {
+    await writer.writeBytes(chunk, first ? count : 0);
     first = false;
-    if (wait) await wait;
   }
   await writer.end();
 }
 
 async function writeJunit(
   run: TestgateRecord,
-  spool: Spool,
+  legs: AsyncIterable<Buffer>,
   output: NodeJS.WritableStream,
 ): Promise<void> {
   async function* records(): AsyncGenerator<TestgateRecord> {
     yield run;
-    let rest = '';
-    for await (const chunk of spool.read()) {
-      const lines = (rest + chunk).split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) yield JSON.parse(line) as TestgateRecord;
-    }
+    for await (const line of readLines(legs)) yield JSON.parse(line) as TestgateRecord;
   }
   for await (const piece of toJunitXml(records())) {
     if (!output.write(piece)) await new Promise((done) => output.once('drain', done));

@@ -36,117 +36,184 @@ export interface LegInput {
   matrix?: Record<string, string | number | boolean>;
   /** Whether `--expect` named this leg (an unexpected empty leg is only a warning). */
   expected: boolean;
-  reports: ParsedReport[];
 }
 
-/** What one leg contributes to the stream, in stream order. */
+/** What one leg contributes to the stream, in stream order; tests are made as they are read. */
 export interface LegBatch {
   leg: LegRecord;
-  tests: TestRecord[];
+  tests: Iterable<TestRecord>;
   diagnostics: DiagnosticRecord[];
 }
 
+/** Where a report stands among the leg's reports: rerun files come after the run they repeat. */
+interface ReportKey {
+  timestamp: string;
+  path: string;
+}
+
+/** The attempts one report holds of one test. */
+interface Chunk {
+  key: ReportKey;
+  attempts: Attempt[];
+}
+
+/** Everything the leg knows of one test id, kept small: a million of these may be alive. */
 interface Group {
-  cases: ParsedCase[];
-  producer: Producer | undefined;
-  /** Whether the cases came from more than one report (rerun files). */
-  severalReports: boolean;
+  first: ParsedCase;
+  properties: Record<string, string> | undefined;
+  chunks: Chunk[];
 }
 
 /**
- * Folds every report of one leg into test records: the same test seen several times in the
- * leg (retries, rerun files, Surefire rerun elements) becomes one record with its attempts
- * in order, and a test that both failed and passed is flaky.
+ * Folds the reports of one leg into test records, one report at a time so that only the
+ * attempts, not the parsed testcases, stay in memory: the same test seen several times in
+ * the leg (retries, rerun files, Surefire rerun elements) becomes one record with its
+ * attempts in order, and a test that both failed and passed is flaky.
  */
-export function foldLeg(input: LegInput, tool: string): LegBatch {
-  const reports = [...input.reports].sort(byReportOrder);
-  const drafts: DiagnosticDraft[] = [];
-  const groups = new Map<string, Group>();
-  let duration: number | undefined;
-  for (const report of reports) {
-    drafts.push(...report.diagnostics);
-    if (report.duration !== undefined) duration = (duration ?? 0) + report.duration;
+export class LegFolder {
+  readonly #tool: string;
+  readonly #groups = new Map<string, Group>();
+  readonly #reports: Array<{ key: ReportKey; report: ParsedReport }> = [];
+  readonly #collisions: string[] = [];
+  #duration: number | undefined;
+
+  constructor(tool: string) {
+    this.#tool = tool;
+  }
+
+  /** Folds one report in; its parsed testcases are not kept. */
+  add(report: ParsedReport): void {
+    const key = { timestamp: report.earliestTimestamp ?? '', path: report.report };
+    this.#reports.push({ key, report: { ...report, cases: [] } });
+    if (report.duration !== undefined) this.#duration = (this.#duration ?? 0) + report.duration;
+    const byId = new Map<string, ParsedCase | ParsedCase[]>();
     for (const testcase of report.cases) {
       const id = testId(testcase, report.producer);
-      const group = groups.get(id);
+      const seen = byId.get(id);
+      if (seen === undefined) byId.set(id, testcase);
+      else if (Array.isArray(seen)) seen.push(testcase);
+      else byId.set(id, [seen, testcase]);
+    }
+    for (const [id, found] of byId) {
+      let cases = Array.isArray(found) ? found : [found];
+      if (cases.length > 1 && !WRITES_RETRIES.has(report.producer)) {
+        // Not a retry by the producer's rules: one run, whose worst result counts. Reading
+        // a name collision as attempts would let a failure pass as flaky.
+        if (!isKnownRepeat(report.producer, cases[0]!)) this.#collisions.push(id);
+        cases = [mergeCases(cases)];
+      }
+      const attempts: Attempt[] = [];
+      for (const testcase of cases) attemptsOf(testcase, attempts);
+      const chunk = { key, attempts };
+      const group = this.#groups.get(id);
       if (group) {
-        group.cases.push(testcase);
-        if (testcase.report !== group.cases[0]!.report) group.severalReports = true;
+        group.chunks.push(chunk);
+        group.properties = cases[cases.length - 1]!.properties ?? group.properties;
       } else {
-        groups.set(id, { cases: [testcase], producer: report.producer, severalReports: false });
+        this.#groups.set(id, {
+          first: cases[0]!,
+          properties: cases[cases.length - 1]!.properties,
+          chunks: [chunk],
+        });
       }
     }
   }
 
-  const ids = [...groups.keys()].sort();
-  const tests: TestRecord[] = new Array(ids.length);
-  const counts = { tests: ids.length, passed: 0, failed: 0, error: 0, skipped: 0, flaky: 0 };
-  const collisions: string[] = [];
-  for (let i = 0; i < ids.length; i++) {
-    const id = ids[i]!;
-    const group = groups.get(id)!;
-    let cases = group.cases;
-    if (cases.length > 1 && !group.severalReports && !WRITES_RETRIES.has(group.producer)) {
-      // Not a retry by the producer's rules: one run, whose worst result counts. Reading
-      // a name collision as attempts would let a failure pass as flaky.
-      if (!isKnownRepeat(group.producer, cases[0]!)) collisions.push(id);
-      cases = [mergeCases(cases)];
+  /** The leg record, its diagnostics, and its tests in id order, made one by one. */
+  finish(input: LegInput): LegBatch {
+    const reports = this.#reports.sort((a, b) => compareKeys(a.key, b.key)).map((r) => r.report);
+    const drafts: DiagnosticDraft[] = reports.flatMap((r) => r.diagnostics);
+    const ids = [...this.#groups.keys()].sort();
+    const counts = { tests: ids.length, passed: 0, failed: 0, error: 0, skipped: 0, flaky: 0 };
+    for (const group of this.#groups.values()) counts[foldOutcome(attemptsOfGroup(group))]++;
+    if (this.#collisions.length > 0) {
+      drafts.push({
+        severity: 'warning',
+        code: 'duplicate-testcase',
+        message: `${this.#collisions.length} test id(s) appear more than once in one report, e.g. ${JSON.stringify(this.#collisions[0])}: each read as one test whose worst result counts`,
+        hint: 'give the tests distinct names, or check that two shards did not write into one file',
+      });
     }
-    const test = toTestRecord(id, input.name, cases, group.severalReports);
-    counts[test.outcome]++;
-    tests[i] = test;
+    const status = legStatus(reports, ids.length);
+    if (status === 'missing') {
+      drafts.push({
+        severity: 'error',
+        code: 'leg-missing',
+        message: `expected leg ${JSON.stringify(input.name)} has no report`,
+        hint: 'check that the leg ran and uploaded its JUnit (upload-artifact: if-no-files-found: error)',
+      });
+    } else if (status === 'empty') {
+      drafts.push({
+        severity: input.expected ? 'error' : 'warning',
+        code: 'leg-empty',
+        message: `leg ${JSON.stringify(input.name)} reported no test`,
+        hint: 'check the leg log: the runner found no test files or filtered them all out',
+      });
+    }
+    const leg: LegRecord = {
+      type: 'leg',
+      name: input.name,
+      status,
+      ...(input.matrix && { matrix: input.matrix }),
+      ...producersOf(reports),
+      files: reports.map((r) => r.report),
+      counts,
+      ...(this.#duration !== undefined && { duration: round(this.#duration) }),
+    };
+    const diagnostics = drafts.map((d): DiagnosticRecord => ({
+      type: 'diagnostic',
+      tool: this.#tool,
+      leg: input.name,
+      ...d,
+    }));
+    return { leg, diagnostics, tests: testsInOrder(ids, this.#groups, input.name) };
   }
+}
 
-  if (collisions.length > 0) {
-    drafts.push({
-      severity: 'warning',
-      code: 'duplicate-testcase',
-      message: `${collisions.length} test id(s) appear more than once in one report, e.g. ${JSON.stringify(collisions[0])}: each read as one test whose worst result counts`,
-      hint: 'give the tests distinct names, or check that two shards did not write into one file',
-    });
+/** Folds a leg's reports at once (for callers that hold them all): tests come as an array. */
+export function foldLeg(
+  input: LegInput & { reports: ParsedReport[] },
+  tool: string,
+): LegBatch & { tests: TestRecord[] } {
+  const folder = new LegFolder(tool);
+  for (const report of input.reports) folder.add(report);
+  const batch = folder.finish(input);
+  return { ...batch, tests: [...batch.tests] };
+}
+
+function* testsInOrder(
+  ids: string[],
+  groups: Map<string, Group>,
+  leg: string,
+): Generator<TestRecord> {
+  for (const id of ids) yield toTestRecord(id, leg, groups.get(id)!);
+}
+
+function legStatus(reports: readonly ParsedReport[], tests: number): LegRecord['status'] {
+  if (reports.length === 0) return 'missing';
+  if (reports.every((r) => !r.readable)) return 'unreadable';
+  return tests === 0 ? 'empty' : 'reported';
+}
+
+function compareKeys(a: ReportKey, b: ReportKey): number {
+  if (a.timestamp !== b.timestamp) return a.timestamp < b.timestamp ? -1 : 1;
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** The test's attempts in report order; from several reports, each attempt names its report. */
+function attemptsOfGroup(group: Group): Attempt[] {
+  const { chunks } = group;
+  if (chunks.length === 1) return chunks[0]!.attempts;
+  chunks.sort((a, b) => compareKeys(a.key, b.key));
+  const attempts: Attempt[] = [];
+  for (const chunk of chunks) {
+    for (const attempt of chunk.attempts) {
+      attempt.report ??= chunk.key.path;
+      attempts.push(attempt);
+    }
   }
-
-  const status: LegRecord['status'] =
-    reports.length === 0
-      ? 'missing'
-      : reports.every((r) => !r.readable)
-        ? 'unreadable'
-        : ids.length === 0
-          ? 'empty'
-          : 'reported';
-  if (status === 'missing') {
-    drafts.push({
-      severity: 'error',
-      code: 'leg-missing',
-      message: `expected leg ${JSON.stringify(input.name)} has no report`,
-      hint: 'check that the leg ran and uploaded its JUnit (upload-artifact: if-no-files-found: error)',
-    });
-  } else if (status === 'empty') {
-    drafts.push({
-      severity: input.expected ? 'error' : 'warning',
-      code: 'leg-empty',
-      message: `leg ${JSON.stringify(input.name)} reported no test`,
-      hint: 'check the leg log: the runner found no test files or filtered them all out',
-    });
-  }
-
-  const leg: LegRecord = {
-    type: 'leg',
-    name: input.name,
-    status,
-    ...(input.matrix && { matrix: input.matrix }),
-    ...producersOf(reports),
-    files: reports.map((r) => r.report),
-    counts,
-    ...(duration !== undefined && { duration: round(duration) }),
-  };
-  const diagnostics = drafts.map((d): DiagnosticRecord => ({
-    type: 'diagnostic',
-    tool,
-    leg: input.name,
-    ...d,
-  }));
-  return { leg, tests, diagnostics };
+  group.chunks = [{ key: chunks[0]!.key, attempts }];
+  return attempts;
 }
 
 function producersOf(reports: readonly ParsedReport[]): { producers?: string[] } {
@@ -154,24 +221,9 @@ function producersOf(reports: readonly ParsedReport[]): { producers?: string[] }
   return producers.length > 0 ? { producers } : {};
 }
 
-/** Rerun files come after the run they repeat: order reports by their first timestamp. */
-function byReportOrder(a: ParsedReport, b: ParsedReport): number {
-  const ta = a.earliestTimestamp ?? '';
-  const tb = b.earliestTimestamp ?? '';
-  if (ta !== tb) return ta < tb ? -1 : 1;
-  return a.report < b.report ? -1 : a.report > b.report ? 1 : 0;
-}
-
-function toTestRecord(
-  id: string,
-  leg: string,
-  cases: ParsedCase[],
-  severalReports: boolean,
-): TestRecord {
-  const first = cases[0]!;
-  const last = cases[cases.length - 1]!;
-  const attempts: Attempt[] = [];
-  for (const testcase of cases) attemptsOf(testcase, attempts, severalReports);
+function toTestRecord(id: string, leg: string, group: Group): TestRecord {
+  const { first } = group;
+  const attempts = attemptsOfGroup(group);
   // Fields in reading order: the key and the verdict first, the evidence last.
   const test = {
     type: 'test',
@@ -191,7 +243,7 @@ function toTestRecord(
   if (first.file !== undefined) test.file = first.file;
   if (first.line !== undefined) test.line = first.line;
   test.attempts = attempts as TestRecord['attempts'];
-  if (last.properties) test.properties = last.properties;
+  if (group.properties) test.properties = group.properties;
   return test;
 }
 
@@ -224,7 +276,7 @@ function mergeCases(cases: ParsedCase[]): ParsedCase {
  * `rerunFailure` elements are further failed attempts, in document order around the
  * testcase's own result (Surefire writes its failure first, Playwright last).
  */
-function attemptsOf(testcase: ParsedCase, into: Attempt[], withReport: boolean): void {
+function attemptsOf(testcase: ParsedCase, into: Attempt[]): void {
   const own: ParsedResult[] = [];
   let mainAt = -1;
   for (const result of testcase.results) {
@@ -251,8 +303,7 @@ function attemptsOf(testcase: ParsedCase, into: Attempt[], withReport: boolean):
   if (testcase.duration !== undefined) main.duration = testcase.duration;
   if (testcase.stdout !== undefined) main.stdout = testcase.stdout;
   if (testcase.stderr !== undefined) main.stderr = testcase.stderr;
-  if (withReport || main.outcome === 'failed' || main.outcome === 'error')
-    main.report = testcase.report;
+  if (main.outcome === 'failed' || main.outcome === 'error') main.report = testcase.report;
   // A passing testcase's own attempt comes after its flaky failures.
   into.splice(mainAt === -1 ? into.length : mainAt, 0, main);
 }

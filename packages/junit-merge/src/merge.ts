@@ -1,5 +1,5 @@
 import type { ExpectedLeg } from './expect.js';
-import { type LegBatch, foldLeg } from './fold.js';
+import { type LegBatch, LegFolder } from './fold.js';
 import type { ParseOptions } from './parse-report.js';
 import { type ReportSource, readReport } from './read-report.js';
 
@@ -9,6 +9,13 @@ export const TOOL = 'junit-merge';
 export interface LegSources {
   name: string;
   sources: ReportSource[];
+}
+
+/** One leg to merge: its reports, and what `--expect` said about it. */
+export interface LegPlan extends LegSources {
+  expectation?: ExpectedLeg | undefined;
+  /** Reported, although `--expect` was given and does not name it. */
+  unexpected: boolean;
 }
 
 export interface MergeOptions extends ParseOptions {
@@ -21,6 +28,49 @@ export interface MergedLeg extends LegBatch {
   earliestTimestamp?: string;
 }
 
+/** Every leg found or expected, in name order: the order of the stream. */
+export function planLegs(legs: readonly LegSources[], expect?: readonly ExpectedLeg[]): LegPlan[] {
+  const found = new Map(legs.map((leg) => [leg.name, leg.sources]));
+  const expected = new Map((expect ?? []).map((leg) => [leg.name, leg]));
+  return [...new Set([...found.keys(), ...expected.keys()])].sort().map((name) => ({
+    name,
+    sources: found.get(name) ?? [],
+    expectation: expected.get(name),
+    unexpected: expect !== undefined && !expected.has(name),
+  }));
+}
+
+/** Reads one leg's reports and folds them into its records. */
+export async function mergeLeg(plan: LegPlan, options: ParseOptions = {}): Promise<MergedLeg> {
+  const folder = new LegFolder(TOOL);
+  let earliest: string | undefined;
+  for (const source of plan.sources) {
+    const report = await readReport(source, options);
+    const t = report.earliestTimestamp;
+    if (t && (earliest === undefined || t < earliest)) earliest = t;
+    folder.add(report);
+  }
+  const { name, expectation } = plan;
+  const batch: MergedLeg = folder.finish({
+    name,
+    expected: expectation !== undefined,
+    ...(expectation?.matrix && { matrix: expectation.matrix }),
+  });
+  if (earliest !== undefined) batch.earliestTimestamp = earliest;
+  if (plan.unexpected) {
+    batch.diagnostics.push({
+      type: 'diagnostic',
+      tool: TOOL,
+      severity: 'warning',
+      code: 'leg-unexpected',
+      leg: name,
+      message: `leg ${JSON.stringify(name)} reported but is not in --expect`,
+      hint: 'add it to the expected legs, or check the artifact layout',
+    });
+  }
+  return batch;
+}
+
 /**
  * Reads every leg's reports and yields each leg's records, legs in name order, one leg
  * in memory at a time. Expected legs with no report are yielded as missing.
@@ -29,38 +79,5 @@ export async function* mergeLegs(
   legs: readonly LegSources[],
   options: MergeOptions = {},
 ): AsyncGenerator<MergedLeg> {
-  const found = new Map(legs.map((leg) => [leg.name, leg.sources]));
-  const expected = new Map((options.expect ?? []).map((leg) => [leg.name, leg]));
-  const names = [...new Set([...found.keys(), ...expected.keys()])].sort();
-  for (const name of names) {
-    const reports = [];
-    for (const source of found.get(name) ?? []) reports.push(await readReport(source, options));
-    const expectation = expected.get(name);
-    const batch: MergedLeg = foldLeg(
-      {
-        name,
-        expected: expectation !== undefined,
-        reports,
-        ...(expectation?.matrix && { matrix: expectation.matrix }),
-      },
-      TOOL,
-    );
-    if (options.expect && !expectation) {
-      batch.diagnostics.push({
-        type: 'diagnostic',
-        tool: TOOL,
-        severity: 'warning',
-        code: 'leg-unexpected',
-        leg: name,
-        message: `leg ${JSON.stringify(name)} reported but is not in --expect`,
-        hint: 'add it to the expected legs, or check the artifact layout',
-      });
-    }
-    for (const report of reports) {
-      const t = report.earliestTimestamp;
-      if (t && (batch.earliestTimestamp === undefined || t < batch.earliestTimestamp))
-        batch.earliestTimestamp = t;
-    }
-    yield batch;
-  }
+  for (const plan of planLegs(legs, options.expect)) yield await mergeLeg(plan, options);
 }

@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
-import type { TextDecoder } from 'node:util';
-import { detectEncoding } from './decode.js';
+import { type ChunkDecoder, detectEncoding } from './decode.js';
 import type { ParsedReport } from './model.js';
 import { type ParseOptions, ReportParser } from './parse-report.js';
 
@@ -9,11 +8,17 @@ export interface ReportSource {
   /** Path (or `-`) as the user should see it in messages and records. */
   path: string;
   read: () => AsyncIterable<Uint8Array>;
+  /** The file on disk, when the report is one (a worker thread can then read it itself). */
+  file?: string;
 }
 
 /** A report file on disk, read in chunks so that no file is ever one string in memory. */
 export function fileSource(path: string, displayPath = path): ReportSource {
-  return { path: displayPath, read: () => createReadStream(path, { highWaterMark: 1 << 18 }) };
+  return {
+    path: displayPath,
+    file: path,
+    read: () => createReadStream(path, { highWaterMark: 1 << 18 }),
+  };
 }
 
 /**
@@ -25,7 +30,7 @@ export async function readReport(
   options: ParseOptions = {},
 ): Promise<ParsedReport> {
   const parser = new ReportParser(source.path, options);
-  let decoder: TextDecoder | undefined;
+  let decoder: ChunkDecoder | undefined;
   try {
     for await (const chunk of source.read()) {
       if (!decoder) {
@@ -33,9 +38,9 @@ export async function readReport(
         decoder = encoding.decoder;
         if (encoding.problem) parser.warn('encoding-unknown', encoding.problem);
       }
-      parser.write(decoder.decode(chunk, { stream: true }));
+      parser.write(decoder.write(chunk));
     }
-    if (decoder) parser.write(decoder.decode());
+    if (decoder) parser.write(decoder.end());
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     return {

@@ -86,6 +86,17 @@ export class RecordWriter {
     return this.#buffer.length >= FLUSH_AT ? this.flush() : undefined;
   }
 
+  /**
+   * Writes `count` records already serialised as JSON Lines bytes, straight to the output
+   * (after whatever is buffered), waiting when it asks to.
+   */
+  async writeBytes(lines: Uint8Array, count: number): Promise<void> {
+    await this.flush();
+    if (this.#failure) throw this.#failure;
+    this.#count += count;
+    if (!this.#output.write(lines)) await this.#drain();
+  }
+
   /** Hands the buffered lines to the output and waits if it asks to. */
   async flush(): Promise<void> {
     if (this.#failure) throw this.#failure;
