@@ -1,4 +1,3 @@
-import { Parser } from 'htmlparser2';
 import { parseTime } from './duration.js';
 import { LineCounter } from './line-counter.js';
 import type {
@@ -11,6 +10,7 @@ import type {
 } from './model.js';
 import { DEFAULT_MAX_TEXT, LimitedText, limitText } from './text-limit.js';
 import { normaliseTimestamp } from './timestamp.js';
+import { XmlScanner } from './xml-scanner.js';
 
 export interface ParseOptions {
   /**
@@ -41,20 +41,6 @@ const ROOT_PRODUCERS: Record<string, Producer> = {
 // node:test writes its totals as comments: <!-- tests 4 -->
 const NODE_TEST_COMMENT =
   /^\s*(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) [\d.]+\s*$/;
-
-/**
- * htmlparser2 reports a self-closing tag's close as "implied", like a tag left open by
- * a broken document; this flag tells the two apart.
- */
-class XmlParser extends Parser {
-  selfClosing = false;
-
-  override onselfclosingtag(endIndex: number): void {
-    this.selfClosing = true;
-    super.onselfclosingtag(endIndex);
-    this.selfClosing = false;
-  }
-}
 
 interface SuiteFrame {
   name: string;
@@ -93,7 +79,7 @@ export class ReportParser {
   readonly #report: string;
   readonly #maxText: number;
   readonly #lines = new LineCounter();
-  readonly #parser: XmlParser;
+  readonly #scanner: XmlScanner;
   readonly #cases: ParsedCase[] = [];
   readonly #diagnostics: DiagnosticDraft[] = [];
   readonly #suites: SuiteFrame[] = [];
@@ -101,7 +87,6 @@ export class ReportParser {
   #root: string | undefined;
   /** Playwright marks its root with an `id`; its suites' hostname is the project. */
   #rootHasId = false;
-  #rootClosed = false;
   #rootTime: number | undefined;
   #topSuiteTime = 0;
   #topSuiteTimeSeen = false;
@@ -113,43 +98,60 @@ export class ReportParser {
   #sinkDepth = 0;
   #property: { name: string; target: Record<string, string> } | undefined;
   #broken = false;
-  #ending = false;
   #sawDoctype = false;
-  #sawText = false;
+  /** Offset of the tag being handled, for line numbers. */
+  #at = 0;
   #timeProblems = 0;
   #firstTimeProblem: DiagnosticDraft | undefined;
 
   constructor(report: string, options: ParseOptions = {}) {
     this.#report = report;
     this.#maxText = options.maxText ?? DEFAULT_MAX_TEXT;
-    this.#parser = new XmlParser(
-      {
-        onopentag: (name, attrs) => this.#open(name, attrs),
-        onclosetag: (name, implied) => this.#close(name, implied),
-        ontext: (text) => this.#text(text),
-        oncomment: (text) => {
-          if (!this.#producer && NODE_TEST_COMMENT.test(text)) this.#producer = 'node-test';
-        },
-        onprocessinginstruction: (name) => {
-          if (name.toLowerCase() === '!doctype' && !this.#sawDoctype) {
-            this.#sawDoctype = true;
-            this.#diagnose(
-              'warning',
-              'dtd-ignored',
-              'document type declaration ignored: DTDs and their entities are never processed',
-            );
-          }
-        },
+    this.#scanner = new XmlScanner({
+      open: (name, attrs, at) => {
+        this.#at = at;
+        this.#open(name, attrs);
       },
-      { xmlMode: true, decodeEntities: true },
-    );
+      close: (name) => this.#close(name),
+      text: (text) => this.#text(text),
+      strayText: (at) =>
+        this.#fail(
+          'not-junit',
+          'not a JUnit report: text outside the root element',
+          this.#lineAt(at),
+          'is the file a JUnit XML report?',
+        ),
+      comment: (text) => {
+        if (!this.#producer && NODE_TEST_COMMENT.test(text)) this.#producer = 'node-test';
+      },
+      doctype: (at) => {
+        if (this.#sawDoctype) return;
+        this.#sawDoctype = true;
+        this.#diagnose(
+          'warning',
+          'dtd-ignored',
+          'document type declaration ignored: DTDs and their entities are never processed',
+          this.#lineAt(at),
+        );
+      },
+      error: (kind, message, at) => {
+        if (kind === 'truncated')
+          this.#fail(
+            'report-truncated',
+            message,
+            this.#lines.lastLine,
+            'the runner was killed or the upload was cut; rerun the leg',
+          );
+        else this.#fail('xml-malformed', message, this.#lineAt(at));
+      },
+    });
+    this.#scanner.wantText = false;
   }
 
   write(text: string): void {
     if (text.length === 0) return;
-    this.#sawText ||= /\S/.test(text);
     this.#lines.push(text);
-    this.#parser.write(text);
+    this.#scanner.write(text);
   }
 
   /** Records a warning about the file as a whole (its encoding, say). */
@@ -158,12 +160,9 @@ export class ReportParser {
   }
 
   end(): ParsedReport {
-    this.#ending = true;
-    this.#parser.end();
+    this.#scanner.end();
     if (this.#root === undefined && !this.#broken) {
-      if (this.#sawText) {
-        this.#fail('not-junit', 'not XML: no element found', 1, 'is the file a JUnit XML report?');
-      } else {
+      {
         this.#fail(
           'report-empty',
           'empty file: no XML at all',
@@ -212,13 +211,6 @@ export class ReportParser {
         if (producer) this.#producer ??= producer;
         if ('id' in attrs && this.#producer === undefined) this.#rootHasId = true;
       }
-    } else if (this.#rootClosed) {
-      this.#fail(
-        'xml-malformed',
-        `a second root element <${name}> after the report ended`,
-        this.#line(),
-      );
-      return;
     }
     if (this.#sink) return; // markup inside text we capture (rare): its text still flows in
     switch (name) {
@@ -335,58 +327,44 @@ export class ReportParser {
     if (this.#case) {
       const target = (this.#case.parsed.properties ??= {});
       if (attrs.value !== undefined) target[key] = limitText(attrs.value, this.#maxText);
-      else this.#property = { name: key, target };
+      else this.#setProperty({ name: key, target });
     } else if (key === 'go.version' && !this.#producer) {
       this.#producer = 'gotestsum';
     }
   }
 
   #capture(buffer: LimitedText): void {
-    this.#sink = buffer;
+    this.#setSink(buffer);
     this.#sinkDepth = this.#depth;
+  }
+
+  // The scanner slices and decodes text only while somebody reads it.
+  #setSink(sink: LimitedText | undefined): void {
+    this.#sink = sink;
+    this.#scanner.wantText = sink !== undefined || this.#property !== undefined;
+  }
+
+  #setProperty(property: { name: string; target: Record<string, string> } | undefined): void {
+    this.#property = property;
+    this.#scanner.wantText = property !== undefined || this.#sink !== undefined;
   }
 
   #text(text: string): void {
     if (this.#sink) this.#sink.append(text);
-    else if (this.#property)
-      this.#property.target[this.#property.name] =
-        (this.#property.target[this.#property.name] ?? '') + text;
-    else if (
-      (this.#root === undefined || this.#rootClosed) &&
-      !this.#broken &&
-      /[^\s\]>]/.test(text)
-    ) {
-      this.#fail(
-        'not-junit',
-        'not a JUnit report: text outside the root element',
-        this.#line(),
-        'is the file a JUnit XML report?',
-      );
+    else if (this.#property) {
+      const { target, name } = this.#property;
+      target[name] = (target[name] ?? '') + text;
     }
   }
 
-  #close(name: string, implied: boolean): void {
+  #close(name: string): void {
     const depth = this.#depth--;
     if (this.#broken) return;
-    if (implied && !this.#parser.selfClosing) {
-      const what = this.#ending
-        ? `file ends inside <${name}>: the report was cut off`
-        : `<${name}> is not closed where its parent ends`;
-      const line = this.#ending ? this.#lines.lastLine : this.#line();
-      this.#fail(
-        this.#ending ? 'report-truncated' : 'xml-malformed',
-        what,
-        line,
-        this.#ending ? 'the runner was killed or the upload was cut; rerun the leg' : undefined,
-      );
-      return;
-    }
-    if (this.#sink && depth === this.#sinkDepth) this.#sink = undefined;
-    if (name === 'property') this.#property = undefined;
+    if (this.#sink && depth === this.#sinkDepth) this.#setSink(undefined);
+    if (name === 'property') this.#setProperty(undefined);
     else if (name === 'testcase') this.#closeCase();
     else if (RESULT_KINDS.has(name)) this.#closeResult();
     else if (name === 'testsuite') this.#closeSuite();
-    if (depth === 1) this.#rootClosed = true;
   }
 
   #closeResult(): void {
@@ -448,7 +426,11 @@ export class ReportParser {
   }
 
   #line(): number {
-    return this.#lines.at(this.#parser.startIndex).line;
+    return this.#lineAt(this.#at);
+  }
+
+  #lineAt(offset: number): number {
+    return this.#lines.at(offset).line;
   }
 
   #diagnose(

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ReportParser, readReport, type ParsedReport } from '../src/index.js';
+import { repoRoot } from './_run.js';
 
 function parse(xml: string, options: { maxText?: number } = {}): ParsedReport {
   const parser = new ReportParser('r.xml', options);
@@ -196,7 +199,7 @@ describe('ReportParser: broken input becomes an error diagnostic with its line',
 
   it('a tag closed out of order', () => {
     const r = parse('<testsuite>\n<testcase name="a">\n<failure>\n</testcase>\n</testsuite>');
-    expect(errors(r)).toEqual(['xml-malformed@4: <failure> is not closed where its parent ends']);
+    expect(errors(r)).toEqual(['xml-malformed@4: </testcase> closes <failure>']);
   });
 
   it('an HTML error page saved as the report', () => {
@@ -253,6 +256,72 @@ describe('ReportParser: broken input becomes an error diagnostic with its line',
     expect(errors(parse('<testsuite/>\n<testsuite/>'))).toEqual([
       'xml-malformed@2: a second root element <testsuite> after the report ended',
     ]);
+  });
+});
+
+describe('ReportParser: chunk boundaries', () => {
+  const xml =
+    readFileSync(join(repoRoot, 'fixtures/junit/playwright/include-retries.xml'), 'utf8') +
+    readFileSync(join(repoRoot, 'fixtures/junit/node-test/outcomes.xml'), 'utf8')
+      .replace(/^<\?xml[^>]*>/, '')
+      .replace('<testsuites>', '<testsuite name="extra">')
+      .replace('</testsuites>', '</testsuite>');
+  const whole = (text: string) => parse(text);
+
+  it('gives the same result however the text is cut, down to one character at a time', () => {
+    const doc = `<testsuites>${xml.replace(/^<\?xml[^>]*>/, '').replaceAll(/<\/?testsuites[^>]*>/g, '')}</testsuites>`;
+    const expected = whole(doc);
+    expect(expected.cases.length).toBeGreaterThan(8);
+    for (const size of [1, 2, 3, 7, 64]) {
+      const parser = new ReportParser('r.xml');
+      for (let i = 0; i < doc.length; i += size) parser.write(doc.slice(i, i + size));
+      expect(parser.end(), `chunks of ${size}`).toEqual(expected);
+    }
+  });
+
+  it('reads ">" inside attribute values, single quotes, and entities and CDATA cut by a chunk', () => {
+    const parser = new ReportParser('r.xml');
+    for (const piece of [
+      `<testsuite><testcase name='a > b "c"' classname="x"><failure message="1 &l`,
+      `t; 2">x &amp`,
+      `; y <![CDATA[raw ]`,
+      `] z]]`,
+      `></failure></testcase></testsuite>`,
+    ])
+      parser.write(piece);
+    const r = parser.end();
+    expect(r.cases[0]).toMatchObject({
+      name: 'a > b "c"',
+      classname: 'x',
+      results: [{ message: '1 < 2', details: 'x & y raw ]] z' }],
+    });
+  });
+
+  it.each([
+    [
+      '<testsuite><testcase name="a" =/></testsuite>',
+      'xml-malformed@1: <testcase> has a malformed attribute',
+    ],
+    [
+      '<testsuite><testcase name=a/></testsuite>',
+      'xml-malformed@1: <testcase> has a malformed attribute',
+    ],
+    ['<testsuite>\n</testcase>\n</testsuite>', 'xml-malformed@2: </testcase> closes <testsuite>'],
+    ['<testsuite/>\n</testsuite>', 'xml-malformed@2: </testsuite> closes no open element'],
+    [
+      '<testsuite><testcase name="a"/>\n< testcase/></testsuite>',
+      'xml-malformed@2: a "<" that starts no tag',
+    ],
+    [
+      '<testsuite><testcase name="a',
+      'report-truncated@1: file ends inside markup: the report was cut off',
+    ],
+    [
+      '<testsuite><system-out><![CDATA[abc',
+      'report-truncated@1: file ends inside a CDATA section: the report was cut off',
+    ],
+  ])('reports %j', (xml, error) => {
+    expect(errors(parse(xml.replaceAll('\\n', '\n')))).toEqual([error]);
   });
 });
 
