@@ -30,7 +30,7 @@ const tools = [
     ours: true,
     cmd: (c, o) => [join(root, 'packages/junit-merge/bin.js'), `${c}/**/*.xml`, '-q', '-o', o],
   },
-  { name: 'junit2json', cmd: (c, o) => [join(here, 'tools/junit2json-all.mjs'), c, o] },
+  { name: 'junit2json (merge)', cmd: (c, o) => [join(here, 'tools/junit2json-merge.mjs'), c, o] },
   {
     name: 'junit-merge (npm)',
     cmd: (c, o) => [join(here, 'node_modules/junit-merge/bin/junit-merge'), '-d', c, '-r', '-o', o],
@@ -39,7 +39,8 @@ const tools = [
     name: 'junit-report-merger',
     cmd: (c, o) => [join(here, 'node_modules/junit-report-merger/cli.js'), o, `${c}/**/*.xml`],
   },
-  { name: 'saxes scan (floor)', floor: true, cmd: (c) => [join(here, 'tools/saxes-scan.mjs'), c] },
+  { name: 'junit2json (each file)', reference: true, cmd: (c, o) => [join(here, 'tools/junit2json-each.mjs'), c, o] },
+  { name: 'saxes scan (floor)', reference: true, cmd: (c) => [join(here, 'tools/saxes-scan.mjs'), c] },
 ];
 
 /** Runs node with args; wall time, and peak RSS from the kernel's high-water mark. */
@@ -101,11 +102,11 @@ for (const size of sizes) {
     console.log(`${tool.name.padEnd(24)}${fmt(result.seconds, 2)} ${fmt(result.peakMb, 0)}`);
   }
   const ours = results.find((r) => r.ours);
-  const anchors = results.filter((r) => !r.ours && !r.floor);
+  const anchors = results.filter((r) => !r.ours && !r.reference);
   if (ours && anchors.length > 0) {
     const fastest = anchors.reduce((a, b) => (a.seconds <= b.seconds ? a : b));
     console.log(`ratios against testgate junit-merge (higher is better for testgate):`);
-    for (const a of [...anchors, ...results.filter((r) => r.floor)]) {
+    for (const a of results.filter((r) => !r.ours)) {
       console.log(
         `  ${a.name.padEnd(22)} ${(a.seconds / ours.seconds).toFixed(2)}x the time, ${(a.peakMb / ours.peakMb).toFixed(2)}x the memory`,
       );

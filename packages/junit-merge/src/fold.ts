@@ -51,17 +51,19 @@ interface ReportKey {
   path: string;
 }
 
-/** The attempts one report holds of one test. */
-interface Chunk {
-  key: ReportKey;
-  attempts: Attempt[];
-}
-
 /** Everything the leg knows of one test id, kept small: a million of these may be alive. */
 interface Group {
+  /** The first testcase seen: the test's name, classname, suites, file and line. */
   first: ParsedCase;
-  properties: Record<string, string> | undefined;
-  chunks: Chunk[];
+  /** The latest testcase seen: its properties, and the run a repeat in its report joins. */
+  last: ParsedCase;
+  lastKey: ReportKey;
+  /** Where the last report's attempts begin in `attempts`. */
+  lastStart: number;
+  attempts: Attempt[];
+  /** Which attempts came from which report, once more than one report has the test. */
+  spans?: Array<{ key: ReportKey; start: number }>;
+  outcome?: TestRecord['outcome'];
 }
 
 /**
@@ -86,37 +88,51 @@ export class LegFolder {
     const key = { timestamp: report.earliestTimestamp ?? '', path: report.report };
     this.#reports.push({ key, report: { ...report, cases: [] } });
     if (report.duration !== undefined) this.#duration = (this.#duration ?? 0) + report.duration;
-    const byId = new Map<string, ParsedCase | ParsedCase[]>();
+    // Testcases repeated within this report: rare, so handled after the common path.
+    let repeats: Map<Group, ParsedCase[]> | undefined;
     for (const testcase of report.cases) {
       const id = testId(testcase, report.producer);
-      const seen = byId.get(id);
-      if (seen === undefined) byId.set(id, testcase);
-      else if (Array.isArray(seen)) seen.push(testcase);
-      else byId.set(id, [seen, testcase]);
-    }
-    for (const [id, found] of byId) {
-      let cases = Array.isArray(found) ? found : [found];
-      if (cases.length > 1 && !WRITES_RETRIES.has(report.producer)) {
-        // Not a retry by the producer's rules: one run, whose worst result counts. Reading
-        // a name collision as attempts would let a failure pass as flaky.
-        if (!isKnownRepeat(report.producer, cases[0]!)) this.#collisions.push(id);
-        cases = [mergeCases(cases)];
-      }
-      const attempts: Attempt[] = [];
-      for (const testcase of cases) attemptsOf(testcase, attempts);
-      const chunk = { key, attempts };
       const group = this.#groups.get(id);
-      if (group) {
-        group.chunks.push(chunk);
-        group.properties = cases[cases.length - 1]!.properties ?? group.properties;
-      } else {
+      if (group === undefined) {
+        const attempts: Attempt[] = [];
+        attemptsOf(testcase, attempts);
         this.#groups.set(id, {
-          first: cases[0]!,
-          properties: cases[cases.length - 1]!.properties,
-          chunks: [chunk],
+          first: testcase,
+          last: testcase,
+          lastKey: key,
+          lastStart: 0,
+          attempts,
         });
+      } else if (group.lastKey === key) {
+        repeats ??= new Map();
+        const cases = repeats.get(group);
+        if (cases) cases.push(testcase);
+        else repeats.set(group, [group.last, testcase]);
+      } else {
+        // The same test in another report of the leg: a rerun file.
+        group.spans ??= [{ key: group.lastKey, start: 0 }];
+        group.spans.push({ key, start: group.attempts.length });
+        group.lastStart = group.attempts.length;
+        group.lastKey = key;
+        group.last = testcase;
+        attemptsOf(testcase, group.attempts);
       }
     }
+    for (const [group, cases] of repeats ?? []) this.#repeat(group, cases, report.producer);
+  }
+
+  /** Several testcases of one test in one report: retries, or one run written in pieces. */
+  #repeat(group: Group, cases: ParsedCase[], producer: Producer | undefined): void {
+    group.attempts.length = group.lastStart;
+    group.last = cases[cases.length - 1]!;
+    if (WRITES_RETRIES.has(producer)) {
+      for (const testcase of cases) attemptsOf(testcase, group.attempts);
+      return;
+    }
+    // Not a retry by the producer's rules: one run, whose worst result counts. Reading a
+    // name collision as attempts would let a failure pass as flaky.
+    if (!isKnownRepeat(producer, cases[0]!)) this.#collisions.push(testId(cases[0]!, producer));
+    attemptsOf(mergeCases(cases), group.attempts);
   }
 
   /** The leg record, its diagnostics, and its tests in id order, made one by one. */
@@ -125,7 +141,11 @@ export class LegFolder {
     const drafts: DiagnosticDraft[] = reports.flatMap((r) => r.diagnostics);
     const ids = [...this.#groups.keys()].sort();
     const counts = { tests: ids.length, passed: 0, failed: 0, error: 0, skipped: 0, flaky: 0 };
-    for (const group of this.#groups.values()) counts[foldOutcome(attemptsOfGroup(group))]++;
+    for (const group of this.#groups.values()) {
+      if (group.spans) orderByReport(group);
+      group.outcome = foldOutcome(group.attempts);
+      counts[group.outcome]++;
+    }
     if (this.#collisions.length > 0) {
       drafts.push({
         severity: 'warning',
@@ -200,20 +220,20 @@ function compareKeys(a: ReportKey, b: ReportKey): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
-/** The test's attempts in report order; from several reports, each attempt names its report. */
-function attemptsOfGroup(group: Group): Attempt[] {
-  const { chunks } = group;
-  if (chunks.length === 1) return chunks[0]!.attempts;
-  chunks.sort((a, b) => compareKeys(a.key, b.key));
+/** A test from several reports: its attempts in report order, each naming its report. */
+function orderByReport(group: Group): void {
+  const spans = group.spans!;
+  const ends = new Map(
+    spans.map((span, n) => [span, spans[n + 1]?.start ?? group.attempts.length]),
+  );
   const attempts: Attempt[] = [];
-  for (const chunk of chunks) {
-    for (const attempt of chunk.attempts) {
-      attempt.report ??= chunk.key.path;
+  for (const span of [...spans].sort((a, b) => compareKeys(a.key, b.key))) {
+    for (const attempt of group.attempts.slice(span.start, ends.get(span))) {
+      attempt.report ??= span.key.path;
       attempts.push(attempt);
     }
   }
-  group.chunks = [{ key: chunks[0]!.key, attempts }];
-  return attempts;
+  group.attempts = attempts;
 }
 
 function producersOf(reports: readonly ParsedReport[]): { producers?: string[] } {
@@ -222,14 +242,13 @@ function producersOf(reports: readonly ParsedReport[]): { producers?: string[] }
 }
 
 function toTestRecord(id: string, leg: string, group: Group): TestRecord {
-  const { first } = group;
-  const attempts = attemptsOfGroup(group);
+  const { first, attempts } = group;
   // Fields in reading order: the key and the verdict first, the evidence last.
   const test = {
     type: 'test',
     id,
     leg,
-    outcome: foldOutcome(attempts),
+    outcome: group.outcome ?? foldOutcome(attempts),
     name: first.name,
     classname: first.classname,
   } as TestRecord;
@@ -243,7 +262,7 @@ function toTestRecord(id: string, leg: string, group: Group): TestRecord {
   if (first.file !== undefined) test.file = first.file;
   if (first.line !== undefined) test.line = first.line;
   test.attempts = attempts as TestRecord['attempts'];
-  if (group.properties) test.properties = group.properties;
+  if (group.last.properties) test.properties = group.last.properties;
   return test;
 }
 
@@ -277,6 +296,15 @@ function mergeCases(cases: ParsedCase[]): ParsedCase {
  * testcase's own result (Surefire writes its failure first, Playwright last).
  */
 function attemptsOf(testcase: ParsedCase, into: Attempt[]): void {
+  if (testcase.results.length === 0) {
+    // The common case, kept cheap: one passing attempt.
+    const passed: Attempt = { outcome: 'passed' };
+    if (testcase.duration !== undefined) passed.duration = testcase.duration;
+    if (testcase.stdout !== undefined) passed.stdout = testcase.stdout;
+    if (testcase.stderr !== undefined) passed.stderr = testcase.stderr;
+    into.push(passed);
+    return;
+  }
   const own: ParsedResult[] = [];
   let mainAt = -1;
   for (const result of testcase.results) {
