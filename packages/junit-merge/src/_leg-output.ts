@@ -16,7 +16,7 @@ export interface LegSummary {
   earliestTimestamp?: string | undefined;
 }
 
-const CHUNK = 1 << 20;
+const CHUNK = 1 << 16;
 
 /**
  * Merges one leg and writes its records as JSON Lines to `file`, a chunk at a time: the

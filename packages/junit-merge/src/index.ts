@@ -6,7 +6,7 @@ export { detectEncoding } from './decode.js';
 export { parseTime } from './duration.js';
 export { normaliseTimestamp } from './timestamp.js';
 export { testId } from './identity.js';
-export { foldLeg, foldOutcome } from './fold.js';
+export { LegFolder, foldLeg, foldOutcome } from './fold.js';
 export type { LegBatch, LegInput } from './fold.js';
 export { groupByLeg } from './legs.js';
 export { parseExpectedLegs } from './expect.js';

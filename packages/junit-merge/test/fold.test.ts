@@ -27,13 +27,13 @@ function fold(reports: ParsedReport[], expected = false) {
 }
 
 describe('foldLeg', () => {
-  it('makes one record per test, sorted by id, with counts', () => {
+  it('makes one record per test, in report order, with counts', () => {
     const { leg, tests, diagnostics } = fold([
       report([tc('b'), tc('a', [fail]), tc('c', [{ kind: 'skipped' }])], { duration: 2 }),
     ]);
     expect(tests.map((t) => [t.id, t.outcome])).toEqual([
-      ['C::a', 'failed'],
       ['C::b', 'passed'],
+      ['C::a', 'failed'],
       ['C::c', 'skipped'],
     ]);
     expect(leg).toEqual({
