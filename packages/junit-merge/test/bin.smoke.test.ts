@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,28 @@ describe('junit-merge binary', () => {
     expect(result.stderr).toBe(
       'junit-merge: nowhere.xml: no such file\nhint: check the path, or quote a glob so the shell does not expand it\n',
     );
+  });
+
+  it('writes the same bytes on worker threads as in one thread', () => {
+    const files = Array.from({ length: 6 }, (_, n) => `leg-${n}/junit.xml`);
+    for (const [n, file] of files.entries()) {
+      const cases = Array.from({ length: 500 }, (_, i) =>
+        i % 7
+          ? `<testcase classname="c${n}" name="t${i}"/>`
+          : `<testcase classname="c${n}" name="t${i}"><failure message="x"/></testcase>`,
+      );
+      mkdirSync(join(dir, 'legs', `leg-${n}`), { recursive: true });
+      writeFileSync(
+        join(dir, 'legs', file),
+        `<testsuite timestamp="2026-01-0${n + 1}T00:00:00">${cases.join('')}</testsuite>`,
+      );
+    }
+    const one = sh(`node ${bin} 'legs/**/*.xml' -q --jobs 1`);
+    const many = sh(`node ${bin} 'legs/**/*.xml' -q --jobs 3`);
+    expect(one.status).toBe(0);
+    expect(many.status).toBe(0);
+    expect(many.stdout).toBe(one.stdout);
+    expect(records(many.stdout).filter((r) => r.type === 'leg')).toHaveLength(6);
   });
 
   it('reads a report piped into stdin', () => {
