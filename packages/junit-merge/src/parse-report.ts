@@ -374,10 +374,7 @@ export class ReportParser {
     const { result } = open;
     const details = bodyText(open.body);
     if (details !== undefined) result.details = details;
-    const stdout = bodyText(open.stdout);
-    if (stdout !== undefined) result.stdout = stdout;
-    const stderr = bodyText(open.stderr);
-    if (stderr !== undefined) result.stderr = stderr;
+    copyOutput(open, result);
     this.#case.parsed.results.push(result);
     if (this.#case.suiteLevel) this.#closeCase();
   }
@@ -387,10 +384,7 @@ export class ReportParser {
     if (!open) return;
     this.#case = undefined;
     const { parsed } = open;
-    const stdout = bodyText(open.stdout);
-    if (stdout !== undefined) parsed.stdout = stdout;
-    const stderr = bodyText(open.stderr);
-    if (stderr !== undefined) parsed.stderr = stderr;
+    copyOutput(open, parsed);
     this.#cases.push(parsed);
   }
 
@@ -451,6 +445,17 @@ export class ReportParser {
     this.#broken = true;
     this.#diagnose('error', code, message, line, hint);
   }
+}
+
+/** Captured output of a testcase or result element, onto what the parser hands on. */
+function copyOutput(
+  from: { stdout?: LimitedText; stderr?: LimitedText },
+  to: { stdout?: string; stderr?: string },
+): void {
+  const stdout = bodyText(from.stdout);
+  if (stdout !== undefined) to.stdout = stdout;
+  const stderr = bodyText(from.stderr);
+  if (stderr !== undefined) to.stderr = stderr;
 }
 
 /** An element's text without the indentation around it; undefined when there is none. */
