@@ -1,0 +1,61 @@
+import { createWriteStream } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import {
+  type CliIo,
+  RecordWriter,
+  type TestgateRecord,
+  UsageError,
+  readLines,
+} from '@testgate/stream';
+import { toJunitXml } from './junit-xml.js';
+import { TOOL } from './merge.js';
+
+export async function writeStream(
+  run: TestgateRecord,
+  legs: AsyncIterable<Buffer>,
+  count: number,
+  output: NodeJS.WritableStream,
+): Promise<void> {
+  const writer = new RecordWriter(output as Writable, { tool: TOOL });
+  await writer.write(run);
+  let first = true;
+  for await (const chunk of legs) {
+    await writer.writeBytes(chunk, first ? count : 0);
+    first = false;
+  }
+  await writer.end();
+}
+
+export async function writeJunit(
+  run: TestgateRecord,
+  legs: AsyncIterable<Buffer>,
+  output: NodeJS.WritableStream,
+): Promise<void> {
+  async function* records(): AsyncGenerator<TestgateRecord> {
+    yield run;
+    for await (const line of readLines(legs)) yield JSON.parse(line) as TestgateRecord;
+  }
+  for await (const piece of toJunitXml(records())) {
+    if (!output.write(piece)) await new Promise((done) => output.once('drain', done));
+  }
+}
+
+export async function openOutput(
+  path: string | undefined,
+  io: CliIo,
+): Promise<{ stream: NodeJS.WritableStream; close: () => Promise<void> }> {
+  if (path === undefined || path === '-') return { stream: io.stdout, close: async () => {} };
+  const stream = createWriteStream(resolve(io.cwd, path));
+  await new Promise<void>((done, fail) => {
+    stream.once('open', () => done());
+    stream.once('error', (error) =>
+      fail(
+        new UsageError(
+          `--output ${path}: cannot write (${(error as NodeJS.ErrnoException).code ?? error.message})`,
+        ),
+      ),
+    );
+  });
+  return { stream, close: () => new Promise<void>((done) => stream.end(done)) };
+}

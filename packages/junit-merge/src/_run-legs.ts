@@ -1,0 +1,51 @@
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import type { LegFiles } from './_leg-files.js';
+import { type LegSummary, mergeLegToFile } from './_leg-output.js';
+import type { LegJob } from './_leg-worker.js';
+import { mergeInWorkers } from './_parallel.js';
+import type { LegPlan } from './merge.js';
+import type { ParseOptions } from './parse-report.js';
+
+// Below this much input, starting worker threads costs more than it saves.
+const PARALLEL_FROM_BYTES = 8 * 1024 * 1024;
+const MAX_THREADS = 4;
+
+/** How many worker threads to read with: `--jobs`, else one per core for large inputs. */
+export async function threadsFor(
+  plans: readonly LegPlan[],
+  jobs: number | undefined,
+): Promise<number> {
+  const files = plans.flatMap((plan) => plan.sources.map((source) => source.file));
+  // stdin cannot be handed to a worker: read such a run in this thread.
+  if (files.some((file) => file === undefined)) return 1;
+  if (jobs !== undefined) return jobs;
+  if (plans.length < 2) return 1;
+  let bytes = 0;
+  for (const file of files) bytes += (await stat(file!)).size;
+  return bytes < PARALLEL_FROM_BYTES ? 1 : Math.min(availableParallelism(), MAX_THREADS);
+}
+
+/** Merges each leg into its file, in this thread or on worker threads; summaries in leg order. */
+export async function* legOutputs(
+  plans: readonly LegPlan[],
+  options: Required<ParseOptions>,
+  files: LegFiles,
+  threads: number,
+): AsyncGenerator<LegSummary> {
+  if (threads <= 1) {
+    for (const [index, plan] of plans.entries())
+      yield await mergeLegToFile(plan, options, files.path(index));
+    return;
+  }
+  const jobs = plans.map((plan, index): LegJob => ({
+    index,
+    name: plan.name,
+    files: plan.sources.map((source) => ({ path: source.file!, display: source.path })),
+    expectation: plan.expectation,
+    unexpected: plan.unexpected,
+    maxText: options.maxText,
+    output: files.path(index),
+  }));
+  yield* mergeInWorkers(jobs, threads);
+}
