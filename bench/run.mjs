@@ -39,8 +39,21 @@ const tools = [
     name: 'junit-report-merger',
     cmd: (c, o) => [join(here, 'node_modules/junit-report-merger/cli.js'), o, `${c}/**/*.xml`],
   },
-  { name: 'junit2json (each file)', reference: true, cmd: (c, o) => [join(here, 'tools/junit2json-each.mjs'), c, o] },
-  { name: 'saxes scan (floor)', reference: true, cmd: (c) => [join(here, 'tools/saxes-scan.mjs'), c] },
+  {
+    name: 'junit2json (each file)',
+    reference: true,
+    cmd: (c, o) => [join(here, 'tools/junit2json-each.mjs'), c, o],
+  },
+  {
+    name: 'saxes scan (floor)',
+    reference: true,
+    cmd: (c) => [join(here, 'tools/saxes-scan.mjs'), c],
+  },
+  {
+    name: 'XmlScanner scan (floor)',
+    reference: true,
+    cmd: (c) => [join(here, 'tools/scanner-scan.mjs'), c],
+  },
 ];
 
 /** Runs node with args; wall time, and peak RSS from the kernel's high-water mark. */

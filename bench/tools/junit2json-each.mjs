@@ -8,6 +8,7 @@ const [dir, out] = process.argv.slice(2);
 const output = createWriteStream(out);
 for (const file of listReports(dir)) {
   const json = await parse(readFileSync(file, 'utf8'));
-  if (!output.write(`${JSON.stringify(json)}\n`)) await new Promise((done) => output.once('drain', done));
+  if (!output.write(`${JSON.stringify(json)}\n`))
+    await new Promise((done) => output.once('drain', done));
 }
 await new Promise((done) => output.end(done));

@@ -1,4 +1,6 @@
 export { ReportParser } from './parse-report.js';
+export { XmlScanner, decodeEntities } from './xml-scanner.js';
+export type { XmlEvents } from './xml-scanner.js';
 export type { ParseOptions } from './parse-report.js';
 export { readReport, fileSource } from './read-report.js';
 export type { ReportSource } from './read-report.js';
@@ -16,7 +18,6 @@ export type { LegSources, MergeOptions, MergedLeg } from './merge.js';
 export { runRecord, runFromEnvironment } from './run-metadata.js';
 export type { RunMetadata } from './run-metadata.js';
 export { toJunitXml } from './junit-xml.js';
-export { main } from './cli.js';
 export type {
   DiagnosticDraft,
   ParsedCase,
