@@ -51,20 +51,31 @@ interface ReportKey {
   path: string;
 }
 
-/** Everything the leg knows of one test id, kept small: a million of these may be alive. */
-interface Group {
+/**
+ * A test seen more than once in the leg. A test seen once, the common case, is kept as
+ * its parsed testcase alone: a million of them may be alive, so each costs one object.
+ */
+class Group {
   /** The first testcase seen: the test's name, classname, suites, file and line. */
-  first: ParsedCase;
+  readonly first: ParsedCase;
   /** The latest testcase seen: its properties, and the run a repeat in its report joins. */
   last: ParsedCase;
   lastKey: ReportKey;
   /** Where the last report's attempts begin in `attempts`. */
-  lastStart: number;
-  attempts: Attempt[];
+  lastStart = 0;
+  attempts: Attempt[] = [];
   /** Which attempts came from which report, once more than one report has the test. */
-  spans?: Array<{ key: ReportKey; start: number }>;
-  outcome?: TestRecord['outcome'];
+  spans: Array<{ key: ReportKey; start: number }> | undefined;
+
+  constructor(first: ParsedCase, key: ReportKey) {
+    this.first = first;
+    this.last = first;
+    this.lastKey = key;
+    attemptsOf(first, this.attempts);
+  }
 }
+
+type Seen = ParsedCase | Group;
 
 /**
  * Folds the reports of one leg into test records, one report at a time so that only the
@@ -74,8 +85,9 @@ interface Group {
  */
 export class LegFolder {
   readonly #tool: string;
-  readonly #groups = new Map<string, Group>();
+  readonly #groups = new Map<string, Seen>();
   readonly #reports: Array<{ key: ReportKey; report: ParsedReport }> = [];
+  readonly #keys = new Map<string, ReportKey>();
   readonly #collisions: string[] = [];
   #duration: number | undefined;
 
@@ -87,23 +99,23 @@ export class LegFolder {
   add(report: ParsedReport): void {
     const key = { timestamp: report.earliestTimestamp ?? '', path: report.report };
     this.#reports.push({ key, report: { ...report, cases: [] } });
+    this.#keys.set(report.report, key);
     if (report.duration !== undefined) this.#duration = (this.#duration ?? 0) + report.duration;
     // Testcases repeated within this report: rare, so handled after the common path.
     let repeats: Map<Group, ParsedCase[]> | undefined;
     for (const testcase of report.cases) {
       const id = testId(testcase, report.producer);
-      const group = this.#groups.get(id);
-      if (group === undefined) {
-        const attempts: Attempt[] = [];
-        attemptsOf(testcase, attempts);
-        this.#groups.set(id, {
-          first: testcase,
-          last: testcase,
-          lastKey: key,
-          lastStart: 0,
-          attempts,
-        });
-      } else if (group.lastKey === key) {
+      const seen = this.#groups.get(id);
+      if (seen === undefined) {
+        this.#groups.set(id, testcase);
+        continue;
+      }
+      let group = seen;
+      if (!(group instanceof Group)) {
+        group = new Group(group, this.#keys.get(group.report)!);
+        this.#groups.set(id, group);
+      }
+      if (group.lastKey === key) {
         repeats ??= new Map();
         const cases = repeats.get(group);
         if (cases) cases.push(testcase);
@@ -147,10 +159,11 @@ export class LegFolder {
       skipped: 0,
       flaky: 0,
     };
-    for (const group of this.#groups.values()) {
-      if (group.spans) orderByReport(group);
-      group.outcome = foldOutcome(group.attempts);
-      counts[group.outcome]++;
+    for (const seen of this.#groups.values()) {
+      if (seen instanceof Group && seen.spans) orderByReport(seen, seen.spans);
+      // A lone testcase without results passed: no need to make its attempt to know that.
+      const passed = !(seen instanceof Group) && seen.results.length === 0;
+      counts[passed ? 'passed' : foldOutcome(attemptsOfSeen(seen))]++;
     }
     if (this.#collisions.length > 0) {
       drafts.push({
@@ -211,8 +224,16 @@ export function foldLeg(
  * Tests in the order the leg's reports list them (reports in path order): deterministic
  * for the same input, close to the order they ran, and with no sort of a million ids.
  */
-function* testsInOrder(groups: Map<string, Group>, leg: string): Generator<TestRecord> {
-  for (const [id, group] of groups) yield toTestRecord(id, leg, group);
+function* testsInOrder(groups: Map<string, Seen>, leg: string): Generator<TestRecord> {
+  for (const [id, seen] of groups) yield toTestRecord(id, leg, seen);
+}
+
+/** A lone testcase's attempts are made when asked for: they are short-lived that way. */
+function attemptsOfSeen(seen: Seen): Attempt[] {
+  if (seen instanceof Group) return seen.attempts;
+  const attempts: Attempt[] = [];
+  attemptsOf(seen, attempts);
+  return attempts;
 }
 
 function legStatus(reports: readonly ParsedReport[], tests: number): LegRecord['status'] {
@@ -227,8 +248,7 @@ function compareKeys(a: ReportKey, b: ReportKey): number {
 }
 
 /** A test from several reports: its attempts in report order, each naming its report. */
-function orderByReport(group: Group): void {
-  const spans = group.spans!;
+function orderByReport(group: Group, spans: NonNullable<Group['spans']>): void {
   const ends = new Map(
     spans.map((span, n) => [span, spans[n + 1]?.start ?? group.attempts.length]),
   );
@@ -247,14 +267,16 @@ function producersOf(reports: readonly ParsedReport[]): { producers?: string[] }
   return producers.length > 0 ? { producers } : {};
 }
 
-function toTestRecord(id: string, leg: string, group: Group): TestRecord {
-  const { first, attempts } = group;
+function toTestRecord(id: string, leg: string, seen: Seen): TestRecord {
+  const first = seen instanceof Group ? seen.first : seen;
+  const last = seen instanceof Group ? seen.last : seen;
+  const attempts = attemptsOfSeen(seen);
   // Fields in reading order: the key and the verdict first, the evidence last.
   const test = {
     type: 'test',
     id,
     leg,
-    outcome: group.outcome ?? foldOutcome(attempts),
+    outcome: foldOutcome(attempts),
     name: first.name,
     classname: first.classname,
   } as TestRecord;
@@ -268,7 +290,7 @@ function toTestRecord(id: string, leg: string, group: Group): TestRecord {
   if (first.file !== undefined) test.file = first.file;
   if (first.line !== undefined) test.line = first.line;
   test.attempts = attempts as TestRecord['attempts'];
-  if (group.last.properties) test.properties = group.last.properties;
+  if (last.properties) test.properties = last.properties;
   return test;
 }
 
