@@ -60,6 +60,9 @@ interface OpenResult {
   stderr?: LimitedText;
 }
 
+// Most testcases pass and have no result element: they share this empty list.
+const NO_RESULTS: ParsedResult[] = Object.freeze([]) as unknown as ParsedResult[];
+
 interface OpenCase {
   parsed: ParsedCase;
   stdout?: LimitedText;
@@ -268,7 +271,7 @@ export class ReportParser {
       name: attrs.name ?? '',
       classname: attrs.classname ?? attrs.class ?? '',
       suites: suite?.path ?? [],
-      results: [],
+      results: NO_RESULTS,
       report: this.#report,
     };
     const [file, lineFromFile] = splitFileLine(attrs.file ?? suite?.file);
@@ -375,7 +378,9 @@ export class ReportParser {
     const details = bodyText(open.body);
     if (details !== undefined) result.details = details;
     copyOutput(open, result);
-    this.#case.parsed.results.push(result);
+    const { parsed } = this.#case;
+    if (parsed.results === NO_RESULTS) parsed.results = [result];
+    else parsed.results.push(result);
     if (this.#case.suiteLevel) this.#closeCase();
   }
 
