@@ -1,14 +1,12 @@
-import { isAscii } from 'node:buffer';
-import { StringDecoder } from 'node:string_decoder';
 import { TextDecoder } from 'node:util';
 
-/** Turns a report's bytes into text chunk by chunk; multi-byte characters may span chunks. */
+/** Turns a report's bytes into UTF-8 chunk by chunk; characters may span chunks. */
 export interface ChunkDecoder {
-  write(chunk: Uint8Array): string;
-  end(): string;
+  write(chunk: Uint8Array): Uint8Array;
+  end(): Uint8Array;
 }
 
-/** How to decode a report, and what was wrong with its declaration. */
+/** How to read a report as UTF-8, and what was wrong with its declaration. */
 export interface Encoding {
   decoder: ChunkDecoder;
   /** Set when the declared encoding is unknown and UTF-8 was used instead. */
@@ -18,49 +16,39 @@ export interface Encoding {
 const DECLARED = /^<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/;
 const UTF8_BOM = 3;
 
-/**
- * UTF-8, with a fast path: most reports are plain ASCII, which decodes as Latin-1 at
- * memory speed. A chunk that ends inside a multi-byte character is not ASCII, so the
- * string decoder always holds the pending bytes when the next chunk needs them.
- */
-class Utf8Decoder implements ChunkDecoder {
-  readonly #decoder = new StringDecoder('utf8');
+/** UTF-8 already: the bytes go through as they are, less a byte-order mark. */
+class Utf8Passthrough implements ChunkDecoder {
   #skipBom: boolean;
 
   constructor(skipBom: boolean) {
     this.#skipBom = skipBom;
   }
 
-  write(chunk: Uint8Array): string {
-    let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (this.#skipBom) {
-      bytes = bytes.subarray(UTF8_BOM);
-      this.#skipBom = false;
-    }
-    return isAscii(bytes)
-      ? this.#decoder.end() + bytes.toString('latin1')
-      : this.#decoder.write(bytes);
+  write(chunk: Uint8Array): Uint8Array {
+    if (!this.#skipBom) return chunk;
+    this.#skipBom = false;
+    return chunk.subarray(UTF8_BOM);
   }
 
-  end(): string {
-    return this.#decoder.end();
+  end(): Uint8Array {
+    return new Uint8Array(0);
   }
 }
 
-/** Any other encoding, through the WHATWG decoder (which drops a UTF-16 BOM itself). */
-class StandardDecoder implements ChunkDecoder {
+/** Any other encoding, through the WHATWG decoder (which drops a UTF-16 BOM itself), to UTF-8. */
+class Transcoder implements ChunkDecoder {
   readonly #decoder: TextDecoder;
 
   constructor(label: string) {
     this.#decoder = new TextDecoder(label);
   }
 
-  write(chunk: Uint8Array): string {
-    return this.#decoder.decode(chunk, { stream: true });
+  write(chunk: Uint8Array): Uint8Array {
+    return Buffer.from(this.#decoder.decode(chunk, { stream: true }), 'utf8');
   }
 
-  end(): string {
-    return this.#decoder.decode();
+  end(): Uint8Array {
+    return Buffer.from(this.#decoder.decode(), 'utf8');
   }
 }
 
@@ -71,21 +59,21 @@ class StandardDecoder implements ChunkDecoder {
  */
 export function detectEncoding(head: Uint8Array): Encoding {
   const [a, b, c, d] = head;
-  if (a === 0xef && b === 0xbb && c === 0xbf) return { decoder: new Utf8Decoder(true) };
-  if (a === 0xff && b === 0xfe) return { decoder: new StandardDecoder('utf-16le') };
-  if (a === 0xfe && b === 0xff) return { decoder: new StandardDecoder('utf-16be') };
+  if (a === 0xef && b === 0xbb && c === 0xbf) return { decoder: new Utf8Passthrough(true) };
+  if (a === 0xff && b === 0xfe) return { decoder: new Transcoder('utf-16le') };
+  if (a === 0xfe && b === 0xff) return { decoder: new Transcoder('utf-16be') };
   if (a === 0x3c && b === 0x00 && c === 0x3f && d === 0x00)
-    return { decoder: new StandardDecoder('utf-16le') };
+    return { decoder: new Transcoder('utf-16le') };
   if (a === 0x00 && b === 0x3c && c === 0x00 && d === 0x3f)
-    return { decoder: new StandardDecoder('utf-16be') };
+    return { decoder: new Transcoder('utf-16be') };
   const declared = DECLARED.exec(Buffer.from(head.subarray(0, 256)).toString('latin1'))?.[1];
   // A UTF-16 declaration without the matching byte pattern is a lie: the bytes are ASCII.
-  if (!declared || /^utf-?(8|16)/i.test(declared)) return { decoder: new Utf8Decoder(false) };
+  if (!declared || /^utf-?(8|16)/i.test(declared)) return { decoder: new Utf8Passthrough(false) };
   try {
-    return { decoder: new StandardDecoder(declared) };
+    return { decoder: new Transcoder(declared) };
   } catch {
     return {
-      decoder: new Utf8Decoder(false),
+      decoder: new Utf8Passthrough(false),
       problem: `unknown encoding ${JSON.stringify(declared)} in the XML declaration; read as UTF-8`,
     };
   }

@@ -1,17 +1,17 @@
 /**
- * Turns character offsets of a document fed in chunks into line and column numbers,
- * without keeping more than the current and previous chunk.
+ * Turns byte offsets of a document fed in chunks into line and column numbers, without
+ * keeping more than the current and previous chunk. Columns count bytes.
  */
 export class LineCounter {
   #base = 0;
   #baseLine = 1;
-  #chunk = '';
+  #chunk: Uint8Array = new Uint8Array(0);
   #previousBase = 0;
   #previousBaseLine = 1;
-  #previous = '';
+  #previous: Uint8Array = new Uint8Array(0);
 
-  /** Call with each chunk, in order, before parsing it. */
-  push(chunk: string): void {
+  /** Call with each chunk, in order, before scanning it. */
+  push(chunk: Uint8Array): void {
     this.#previous = this.#chunk;
     this.#previousBase = this.#base;
     this.#previousBaseLine = this.#baseLine;
@@ -35,18 +35,24 @@ export class LineCounter {
   }
 }
 
-function countNewlines(text: string, end: number): number {
+const NEWLINE = 10;
+
+function countNewlines(bytes: Uint8Array, end: number): number {
   let count = 0;
-  let at = text.indexOf('\n');
+  let at = bytes.indexOf(NEWLINE);
   while (at !== -1 && at < end) {
     count++;
-    at = text.indexOf('\n', at + 1);
+    at = bytes.indexOf(NEWLINE, at + 1);
   }
   return count;
 }
 
-function locate(text: string, index: number, baseLine: number): { line: number; column: number } {
-  const end = Math.min(index, text.length);
-  const lineStart = text.lastIndexOf('\n', end - 1) + 1;
-  return { line: baseLine + countNewlines(text, end), column: end - lineStart + 1 };
+function locate(
+  bytes: Uint8Array,
+  index: number,
+  baseLine: number,
+): { line: number; column: number } {
+  const end = Math.min(index, bytes.length);
+  const lineStart = bytes.lastIndexOf(NEWLINE, end - 1) + 1;
+  return { line: baseLine + countNewlines(bytes, end), column: end - lineStart + 1 };
 }

@@ -151,10 +151,12 @@ export class ReportParser {
     this.#scanner.wantText = false;
   }
 
-  write(text: string): void {
-    if (text.length === 0) return;
-    this.#lines.push(text);
-    this.#scanner.write(text);
+  /** Feeds the next piece of the report: UTF-8 bytes, or text. */
+  write(chunk: Uint8Array | string): void {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    if (bytes.length === 0) return;
+    this.#lines.push(bytes);
+    this.#scanner.write(bytes);
   }
 
   /** Records a warning about the file as a whole (its encoding, say). */

@@ -1,4 +1,4 @@
-/** What the scanner reports; offsets count characters from the start of the document. */
+/** What the scanner reports; offsets count bytes from the start of the document. */
 export interface XmlEvents {
   open(name: string, attrs: Record<string, string>, at: number): void;
   close(name: string): void;
@@ -12,16 +12,23 @@ export interface XmlEvents {
   error(kind: 'malformed' | 'truncated', message: string, at: number): void;
 }
 
-const GT = 62; // >
-const SLASH = 47;
-const BANG = 33;
-const QUESTION = 63;
-const EQUALS = 61;
-const DQUOTE = 34;
-const SQUOTE = 39;
+const LT = 0x3c; // <
+const GT = 0x3e; // >
+const SLASH = 0x2f;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+const EQUALS = 0x3d;
+const DQUOTE = 0x22;
+const SQUOTE = 0x27;
+const AMP = 0x26;
+const SEMICOLON = 0x3b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
 
 /** Longest markup (a tag, comment or declaration) held while waiting for its end. */
 const MAX_MARKUP = 64 * 1024 * 1024;
+
+const EMPTY = Buffer.alloc(0);
 
 const ENTITY = /&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|(amp|lt|gt|quot|apos));/g;
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -39,6 +46,57 @@ export function decodeEntities(text: string): string {
   );
 }
 
+// The element and attribute names of JUnit, as constants: no string is made for them,
+// tag after tag.
+const KNOWN_NAMES = new Map<string, string>(
+  [
+    'name',
+    'classname',
+    'time',
+    'timestamp',
+    'tests',
+    'file',
+    'line',
+    'message',
+    'type',
+    'value',
+    'hostname',
+    'testsuites',
+    'testsuite',
+    'testcase',
+    'failure',
+    'error',
+    'skipped',
+    'system-out',
+    'system-err',
+    'properties',
+    'property',
+    'flakyFailure',
+    'flakyError',
+    'rerunFailure',
+    'rerunError',
+    'stackTrace',
+  ].map((name) => [name, name]),
+);
+const NAME_KEYS = new Map<number, string[]>();
+for (const name of KNOWN_NAMES.keys()) {
+  const key = name.length * 256 + name.charCodeAt(name.length - 1);
+  NAME_KEYS.set(key, [...(NAME_KEYS.get(key) ?? []), name]);
+}
+
+function nameAt(buf: Buffer, start: number, end: number): string {
+  const candidates = NAME_KEYS.get((end - start) * 256 + buf[end - 1]!);
+  if (candidates) {
+    for (const name of candidates) {
+      let same = true;
+      for (let i = 0; i < name.length - 1 && same; i++)
+        same = buf[start + i] === name.charCodeAt(i);
+      if (same) return name;
+    }
+  }
+  return buf.toString('utf8', start, end);
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
 }
@@ -47,21 +105,34 @@ function isNameEnd(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13 || c === GT || c === SLASH || c === EQUALS;
 }
 
+/** The end of the last whole UTF-8 character at or before `end`. */
+function wholeCharacters(buf: Buffer, start: number, end: number): number {
+  let i = end - 1;
+  // Step back over continuation bytes to the lead byte of the last character.
+  while (i >= start && i > end - 4 && (buf[i]! & 0xc0) === 0x80) i--;
+  if (i < start) return end;
+  const lead = buf[i]!;
+  const length = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return i + length <= end ? end : i;
+}
+
 type Step = number | 'more';
 
 /**
  * A small streaming XML scanner made for JUnit reports: elements, attributes, text, CDATA
- * and comments, checked for balance and cut-off ends, fed in chunks of any size. It never
- * processes a DTD, so no entity is ever expanded and nothing outside the document is read;
- * text and CDATA are handed over piece by piece, so a gigabyte of captured output never
- * becomes one string. Pass `wantText = false` to skip text nobody reads.
+ * and comments, checked for balance and cut-off ends, fed UTF-8 bytes in chunks of any
+ * size. It works on the bytes, so a report is never decoded as a whole: only attribute
+ * values and the text somebody reads become strings. It never processes a DTD, so no
+ * entity is ever expanded and nothing outside the document is read; text and CDATA are
+ * handed over piece by piece, so a gigabyte of captured output never becomes one string.
+ * Set `wantText = false` to skip text nobody reads.
  */
 export class XmlScanner {
-  /** Set false while the text between tags is of no interest: it is then not even sliced. */
+  /** Set false while the text between tags is of no interest: it is then not even decoded. */
   wantText = true;
   readonly #events: XmlEvents;
-  #buffer = '';
-  /** Characters of the document before `#buffer`. */
+  #buffer: Buffer = EMPTY;
+  /** Bytes of the document before `#buffer`. */
   #base = 0;
   readonly #stack: string[] = [];
   #rootClosed = false;
@@ -72,40 +143,37 @@ export class XmlScanner {
     this.#events = events;
   }
 
-  write(chunk: string): void {
-    if (this.#failed) return;
-    this.#buffer = this.#buffer.length === 0 ? chunk : this.#buffer + chunk;
-    const consumed = this.#scan(false);
-    this.#base += consumed;
-    this.#buffer = this.#buffer.slice(consumed);
+  write(chunk: Uint8Array): void {
+    if (this.#failed || chunk.length === 0) return;
+    const bytes = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    this.#buffer = this.#buffer.length === 0 ? bytes : Buffer.concat([this.#buffer, bytes]);
+    this.#consume(false);
     if (this.#buffer.length > MAX_MARKUP && !this.#failed) {
-      this.#fail(
-        'malformed',
-        `markup longer than ${MAX_MARKUP} characters without its end`,
-        this.#base,
-      );
+      this.#fail('malformed', `markup longer than ${MAX_MARKUP} bytes without its end`, this.#base);
     }
   }
 
   end(): void {
     if (this.#failed) return;
-    const consumed = this.#scan(true);
-    this.#base += consumed;
-    this.#buffer = this.#buffer.slice(consumed);
+    this.#consume(true);
     if (this.#failed) return;
     if (this.#inCdata || this.#buffer.length > 0) {
-      this.#fail(
-        'truncated',
-        `file ends inside ${this.#inCdata ? 'a CDATA section' : 'markup'}: the report was cut off`,
-        this.#base,
-      );
+      const where = this.#inCdata ? 'a CDATA section' : 'markup';
+      this.#fail('truncated', `file ends inside ${where}: the report was cut off`, this.#base);
     } else if (this.#stack.length > 0) {
-      this.#fail(
-        'truncated',
-        `file ends inside <${this.#stack[this.#stack.length - 1]}>: the report was cut off`,
-        this.#base,
-      );
+      const open = this.#stack[this.#stack.length - 1];
+      this.#fail('truncated', `file ends inside <${open}>: the report was cut off`, this.#base);
     }
+  }
+
+  #consume(final: boolean): void {
+    const consumed = this.#scan(final);
+    this.#base += consumed;
+    // Keep only the unfinished tail; copy it so that the chunk it came from can go.
+    this.#buffer =
+      consumed === this.#buffer.length ? EMPTY : Buffer.from(this.#buffer.subarray(consumed));
   }
 
   #fail(kind: 'malformed' | 'truncated', message: string, at: number): void {
@@ -113,7 +181,7 @@ export class XmlScanner {
     this.#events.error(kind, message, at);
   }
 
-  /** Scans the buffer; returns how many characters it consumed. */
+  /** Scans the buffer; returns how many bytes it consumed. */
   #scan(final: boolean): number {
     const buf = this.#buffer;
     let pos = 0;
@@ -121,58 +189,58 @@ export class XmlScanner {
       if (this.#inCdata) {
         const end = buf.indexOf(']]>', pos);
         if (end === -1) {
-          // Hand over what is certain; keep two characters that may begin "]]>".
-          const safe = final ? buf.length : Math.max(pos, buf.length - 2);
-          if (safe > pos && this.wantText) this.#events.text(buf.slice(pos, safe));
+          // Hand over what is certain; keep two bytes that may begin "]]>".
+          const safe = final
+            ? buf.length
+            : wholeCharacters(buf, pos, Math.max(pos, buf.length - 2));
+          if (safe > pos && this.wantText) this.#events.text(buf.toString('utf8', pos, safe));
           return safe;
         }
-        if (end > pos && this.wantText) this.#events.text(buf.slice(pos, end));
+        if (end > pos && this.wantText) this.#events.text(buf.toString('utf8', pos, end));
         this.#inCdata = false;
         pos = end + 3;
         continue;
       }
-      const lt = buf.indexOf('<', pos);
+      const lt = buf.indexOf(LT, pos);
       const textEnd = lt === -1 ? buf.length : lt;
       if (textEnd > pos) {
-        const kept = this.#text(buf, pos, textEnd, lt === -1 && !final);
-        pos = kept;
+        pos = this.#text(buf, pos, textEnd, lt === -1 && !final);
         if (lt === -1) return pos;
       }
       if (lt === -1) return buf.length;
       const step = this.#markup(buf, lt);
-      if (step === 'more') {
-        if (final) return lt;
-        return lt;
-      }
+      if (step === 'more') return lt;
       pos = step;
     }
     return pos;
   }
 
-  /** Text from `start` to `end`; returns where scanning goes on (an entity cut by the chunk waits). */
-  #text(buf: string, start: number, end: number, chunkEnd: boolean): number {
+  /** Text from `start` to `end`; returns where scanning goes on (a cut entity or character waits). */
+  #text(buf: Buffer, start: number, end: number, chunkEnd: boolean): number {
     let stop = end;
     if (chunkEnd) {
-      const amp = buf.lastIndexOf('&', end - 1);
-      if (amp >= start && end - amp < 12 && buf.indexOf(';', amp) === -1) stop = amp;
+      const amp = buf.lastIndexOf(AMP, end - 1);
+      if (amp >= start && end - amp < 12 && buf.indexOf(SEMICOLON, amp) === -1) stop = amp;
+      stop = wholeCharacters(buf, start, stop);
     }
     if (this.#stack.length === 0) {
       for (let i = start; i < stop; i++) {
-        if (!isSpace(buf.charCodeAt(i))) {
+        if (!isSpace(buf[i]!)) {
           this.#events.strayText(this.#base + i);
           return stop;
         }
       }
       return stop;
     }
-    if (this.wantText && stop > start) this.#events.text(decodeEntities(buf.slice(start, stop)));
+    if (this.wantText && stop > start)
+      this.#events.text(decodeEntities(buf.toString('utf8', start, stop)));
     return stop;
   }
 
   /** Markup at `lt`: returns the position after it, or 'more' when the buffer ends inside it. */
-  #markup(buf: string, lt: number): Step {
-    const next = buf.charCodeAt(lt + 1);
-    if (Number.isNaN(next)) return 'more';
+  #markup(buf: Buffer, lt: number): Step {
+    if (lt + 1 >= buf.length) return 'more';
+    const next = buf[lt + 1]!;
     if (next === SLASH) return this.#closeTag(buf, lt);
     if (next === BANG) return this.#declaration(buf, lt);
     if (next === QUESTION) {
@@ -182,10 +250,12 @@ export class XmlScanner {
     return this.#openTag(buf, lt);
   }
 
-  #closeTag(buf: string, lt: number): Step {
-    const gt = buf.indexOf('>', lt + 2);
+  #closeTag(buf: Buffer, lt: number): Step {
+    const gt = buf.indexOf(GT, lt + 2);
     if (gt === -1) return 'more';
-    const name = buf.slice(lt + 2, gt).trim();
+    let end = gt;
+    while (end > lt + 2 && isSpace(buf[end - 1]!)) end--;
+    const name = nameAt(buf, lt + 2, end);
     const open = this.#stack.pop();
     if (open !== name) {
       const what =
@@ -198,14 +268,20 @@ export class XmlScanner {
     return gt + 1;
   }
 
-  #declaration(buf: string, lt: number): Step {
-    if (buf.startsWith('<!--', lt)) {
+  #declaration(buf: Buffer, lt: number): Step {
+    if (buf.length - lt < 4) return 'more';
+    if (buf[lt + 2] === 0x2d && buf[lt + 3] === 0x2d) {
       const end = buf.indexOf('-->', lt + 4);
-      if (end === -1) return buf.length - lt < 4 ? 'more' : 'more';
-      this.#events.comment(buf.slice(lt + 4, end));
+      if (end === -1) return 'more';
+      this.#events.comment(buf.toString('utf8', lt + 4, end));
       return end + 3;
     }
-    if (buf.startsWith('<![CDATA[', lt)) {
+    if (buf[lt + 2] === OPEN_BRACKET) {
+      if (buf.length - lt < 9) return 'more';
+      if (buf.toString('latin1', lt + 3, lt + 9) !== 'CDATA[') {
+        this.#fail('malformed', 'a "<![" that starts no CDATA section', this.#base + lt);
+        return lt + 3;
+      }
       if (this.#stack.length === 0) {
         this.#fail('malformed', 'CDATA section outside the root element', this.#base + lt);
         return lt + 9;
@@ -213,61 +289,65 @@ export class XmlScanner {
       this.#inCdata = true;
       return lt + 9;
     }
-    if (buf.length - lt < 9) return 'more';
     // <!DOCTYPE ...> with an optional internal subset in brackets, skipped unread.
-    const bracket = buf.indexOf('[', lt);
-    const gt = buf.indexOf('>', lt);
+    const gt = buf.indexOf(GT, lt);
     if (gt === -1) return 'more';
+    const bracket = buf.indexOf(OPEN_BRACKET, lt);
     let end = gt;
     if (bracket !== -1 && bracket < gt) {
-      const close = /\]\s*>/g;
-      close.lastIndex = bracket;
-      const m = close.exec(buf);
-      if (!m) return 'more';
-      end = m.index + m[0].length - 1;
+      let close = buf.indexOf(CLOSE_BRACKET, bracket);
+      for (;;) {
+        if (close === -1) return 'more';
+        let after = close + 1;
+        while (after < buf.length && isSpace(buf[after]!)) after++;
+        if (after >= buf.length) return 'more';
+        if (buf[after] === GT) {
+          end = after;
+          break;
+        }
+        close = buf.indexOf(CLOSE_BRACKET, close + 1);
+      }
     }
     this.#events.doctype(this.#base + lt);
     return end + 1;
   }
 
-  #openTag(buf: string, lt: number): Step {
+  #openTag(buf: Buffer, lt: number): Step {
     const length = buf.length;
     let i = lt + 1;
-    while (i < length && !isNameEnd(buf.charCodeAt(i))) i++;
+    while (i < length && !isNameEnd(buf[i]!)) i++;
     if (i >= length) return 'more';
-    const name = buf.slice(lt + 1, i);
-    if (name === '') {
+    if (i === lt + 1) {
       this.#fail('malformed', 'a "<" that starts no tag', this.#base + lt);
       return lt + 1;
     }
+    const name = nameAt(buf, lt + 1, i);
     const attrs: Record<string, string> = {};
     for (;;) {
-      while (i < length && isSpace(buf.charCodeAt(i))) i++;
+      while (i < length && isSpace(buf[i]!)) i++;
       if (i >= length) return 'more';
-      const c = buf.charCodeAt(i);
-      if (c === GT) {
-        return this.#opened(name, attrs, lt, i + 1, false);
-      }
+      const c = buf[i]!;
+      if (c === GT) return this.#opened(name, attrs, lt, i + 1, false);
       if (c === SLASH) {
         if (i + 1 >= length) return 'more';
-        if (buf.charCodeAt(i + 1) !== GT) break;
+        if (buf[i + 1] !== GT) break;
         return this.#opened(name, attrs, lt, i + 2, true);
       }
       const nameStart = i;
-      while (i < length && !isNameEnd(buf.charCodeAt(i))) i++;
+      while (i < length && !isNameEnd(buf[i]!)) i++;
       if (i >= length) return 'more';
-      const attrName = buf.slice(nameStart, i);
-      while (i < length && isSpace(buf.charCodeAt(i))) i++;
+      const attrEnd = i;
+      while (i < length && isSpace(buf[i]!)) i++;
       if (i >= length) return 'more';
-      if (buf.charCodeAt(i) !== EQUALS || attrName === '') break;
+      if (buf[i] !== EQUALS || attrEnd === nameStart) break;
       i++;
-      while (i < length && isSpace(buf.charCodeAt(i))) i++;
+      while (i < length && isSpace(buf[i]!)) i++;
       if (i >= length) return 'more';
-      const quote = buf.charCodeAt(i);
+      const quote = buf[i]!;
       if (quote !== DQUOTE && quote !== SQUOTE) break;
-      const close = buf.indexOf(quote === DQUOTE ? '"' : "'", i + 1);
+      const close = buf.indexOf(quote, i + 1);
       if (close === -1) return 'more';
-      attrs[attrName] = decodeEntities(buf.slice(i + 1, close));
+      attrs[nameAt(buf, nameStart, attrEnd)] = decodeEntities(buf.toString('utf8', i + 1, close));
       i = close + 1;
     }
     this.#fail('malformed', `<${name}> has a malformed attribute`, this.#base + i);

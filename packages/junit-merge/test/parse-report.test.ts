@@ -268,13 +268,15 @@ describe('ReportParser: chunk boundaries', () => {
       .replace('</testsuites>', '</testsuite>');
   const whole = (text: string) => parse(text);
 
-  it('gives the same result however the text is cut, down to one character at a time', () => {
+  it('gives the same result however the bytes are cut, down to one byte at a time', () => {
     const doc = `<testsuites>${xml.replace(/^<\?xml[^>]*>/, '').replaceAll(/<\/?testsuites[^>]*>/g, '')}</testsuites>`;
     const expected = whole(doc);
     expect(expected.cases.length).toBeGreaterThan(8);
+    const bytes = Buffer.from(doc, 'utf8');
+    expect(bytes.length).toBeGreaterThan(doc.length); // multi-byte characters to cut through
     for (const size of [1, 2, 3, 7, 64]) {
       const parser = new ReportParser('r.xml');
-      for (let i = 0; i < doc.length; i += size) parser.write(doc.slice(i, i + size));
+      for (let i = 0; i < bytes.length; i += size) parser.write(bytes.subarray(i, i + size));
       expect(parser.end(), `chunks of ${size}`).toEqual(expected);
     }
   });
