@@ -6,7 +6,7 @@ import type {
   LegRecord,
   TestRecord,
 } from '@testgate/stream';
-import { testId } from './identity.js';
+import { joinId, testId, testKey } from './identity.js';
 import {
   type DiagnosticDraft,
   type ParsedCase,
@@ -85,7 +85,9 @@ type Seen = ParsedCase | Group;
  */
 export class LegFolder {
   readonly #tool: string;
-  readonly #groups = new Map<string, Seen>();
+  /** Tests by scope, then name: keyed without building a million id strings. */
+  readonly #groups = new Map<string, Map<string, Seen>>();
+  #size = 0;
   readonly #reports: Array<{ key: ReportKey; report: ParsedReport }> = [];
   readonly #keys = new Map<string, ReportKey>();
   readonly #collisions: string[] = [];
@@ -104,16 +106,22 @@ export class LegFolder {
     // Testcases repeated within this report: rare, so handled after the common path.
     let repeats: Map<Group, ParsedCase[]> | undefined;
     for (const testcase of report.cases) {
-      const id = testId(testcase, report.producer);
-      const seen = this.#groups.get(id);
+      const [scope, name] = testKey(testcase, report.producer);
+      let byName = this.#groups.get(scope);
+      if (byName === undefined) {
+        byName = new Map();
+        this.#groups.set(scope, byName);
+      }
+      const seen = byName.get(name);
       if (seen === undefined) {
-        this.#groups.set(id, testcase);
+        byName.set(name, testcase);
+        this.#size++;
         continue;
       }
       let group = seen;
       if (!(group instanceof Group)) {
         group = new Group(group, this.#keys.get(group.report)!);
-        this.#groups.set(id, group);
+        byName.set(name, group);
       }
       if (group.lastKey === key) {
         repeats ??= new Map();
@@ -152,14 +160,14 @@ export class LegFolder {
     const reports = this.#reports.sort((a, b) => compareKeys(a.key, b.key)).map((r) => r.report);
     const drafts: DiagnosticDraft[] = reports.flatMap((r) => r.diagnostics);
     const counts = {
-      tests: this.#groups.size,
+      tests: this.#size,
       passed: 0,
       failed: 0,
       error: 0,
       skipped: 0,
       flaky: 0,
     };
-    for (const seen of this.#groups.values()) {
+    for (const seen of allSeen(this.#groups)) {
       if (seen instanceof Group && seen.spans) orderByReport(seen, seen.spans);
       // A lone testcase without results passed: no need to make its attempt to know that.
       const passed = !(seen instanceof Group) && seen.results.length === 0;
@@ -173,7 +181,7 @@ export class LegFolder {
         hint: 'give the tests distinct names, or check that two shards did not write into one file',
       });
     }
-    const status = legStatus(reports, this.#groups.size);
+    const status = legStatus(reports, this.#size);
     if (status === 'missing') {
       drafts.push({
         severity: 'error',
@@ -220,12 +228,19 @@ export function foldLeg(
   return { ...batch, tests: [...batch.tests] };
 }
 
+function* allSeen(groups: Map<string, Map<string, Seen>>): Generator<Seen> {
+  for (const byName of groups.values()) yield* byName.values();
+}
+
 /**
- * Tests in the order the leg's reports list them (reports in path order): deterministic
- * for the same input, close to the order they ran, and with no sort of a million ids.
+ * Tests in the order the leg's reports first list their scope (class, file), then their
+ * name (reports in path order): deterministic for the same input, close to the order
+ * they ran, and with no sort of a million ids.
  */
-function* testsInOrder(groups: Map<string, Seen>, leg: string): Generator<TestRecord> {
-  for (const [id, seen] of groups) yield toTestRecord(id, leg, seen);
+function* testsInOrder(groups: Map<string, Map<string, Seen>>, leg: string): Generator<TestRecord> {
+  for (const [scope, byName] of groups) {
+    for (const [name, seen] of byName) yield toTestRecord(joinId(scope, name), leg, seen);
+  }
 }
 
 /** A lone testcase's attempts are made when asked for: they are short-lived that way. */

@@ -6,8 +6,21 @@ import type { ParsedCase, Producer } from './model.js';
  * so that the same test gets the same id across runs, shards and runtime versions.
  */
 export function testId(testcase: ParsedCase, producer: Producer | undefined): string {
-  const [scope, rawName] = scopeAndName(testcase, producer);
-  const name = rawName === '' ? '(unnamed)' : rawName;
+  const [scope, name] = testKey(testcase, producer);
+  return joinId(scope, name);
+}
+
+/** The two parts of a test's id, for keying without building the id string. */
+export function testKey(
+  testcase: ParsedCase,
+  producer: Producer | undefined,
+): [scope: string, name: string] {
+  const key = scopeAndName(testcase, producer);
+  if (key[1] === '') key[1] = '(unnamed)';
+  return key;
+}
+
+export function joinId(scope: string, name: string): string {
   return scope === '' ? name : `${scope}::${name}`;
 }
 

@@ -21,15 +21,15 @@ export interface ParsedCase {
   classname: string;
   /** Enclosing suite names, outermost first. */
   suites: string[];
-  file?: string;
-  line?: number;
-  duration?: number;
+  file?: string | undefined;
+  line?: number | undefined;
+  duration?: number | undefined;
   results: ParsedResult[];
-  stdout?: string;
-  stderr?: string;
-  properties?: Record<string, string>;
+  stdout?: string | undefined;
+  stderr?: string | undefined;
+  properties?: Record<string, string> | undefined;
   /** Playwright project (the suite's hostname), part of the id for that producer. */
-  project?: string;
+  project?: string | undefined;
   /** The report file, for the attempt's `report` field. */
   report: string;
 }
