@@ -278,7 +278,7 @@ export class ReportParser {
     // Every field set, in one order: a million of these share one shape.
     const parsed: ParsedCase = {
       name: attrs.name ?? '',
-      classname: attrs.classname ?? attrs.class ?? '',
+      classname: this.#intern(attrs.classname ?? attrs.class ?? ''),
       suites: suite?.path ?? [],
       file,
       line: line !== undefined && line >= 1 ? line : undefined,
@@ -415,6 +415,16 @@ export class ReportParser {
         'the runner crashed or dropped the suite; check the leg log',
       );
     }
+  }
+
+  // A report names the same class for many testcases: keep one copy of each name.
+  readonly #classnames = new Map<string, string>();
+
+  #intern(classname: string): string {
+    const known = this.#classnames.get(classname);
+    if (known !== undefined) return known;
+    this.#classnames.set(classname, classname);
+    return classname;
   }
 
   #time(raw: string | undefined): number | undefined {
