@@ -24,7 +24,7 @@ export function loadSchemas() {
 }
 
 /** Inline every `urn:testgate:schema:*` reference as a local definition, for the type generator. */
-function bundleForTypes(schemas) {
+function bundleForTypes(schemas, rootId = 'urn:testgate:schema:record') {
   const byId = new Map(schemas.map((s) => [s.$id, s]));
   const rewrite = (node) => {
     if (Array.isArray(node)) return node.map(rewrite);
@@ -46,10 +46,18 @@ function bundleForTypes(schemas) {
   const definitions = {};
   for (const s of schemas) {
     if (s.$id === 'urn:testgate:schema:record') continue;
+    // Shared definitions are hoisted, so local references resolve in the bundle too.
     if (s.definitions) Object.assign(definitions, rewrite(s.definitions));
-    else definitions[s.title] = rewrite(s);
+    if (s.type) {
+      const { definitions: _local, ...schema } = s;
+      definitions[s.title] = rewrite(schema);
+    }
   }
   const record = byId.get('urn:testgate:schema:record');
+  if (rootId !== 'urn:testgate:schema:record') {
+    const root = byId.get(rootId);
+    return { ...definitions[root.title], definitions };
+  }
   return {
     title: record.title,
     description: record.description,
@@ -70,6 +78,13 @@ export async function generate() {
     additionalProperties: false,
     declareExternallyReferenced: true,
     unreachableDefinitions: true,
+    format: false,
+  });
+
+  const verdictTypes = await compile(bundleForTypes(schemas, 'urn:testgate:schema:verdict'), 'VerdictDocument', {
+    bannerComment: HEADER.trim(),
+    additionalProperties: false,
+    declareExternallyReferenced: true,
     format: false,
   });
 
@@ -95,11 +110,14 @@ export async function generate() {
     validateTest: 'urn:testgate:schema:test',
     validateDiagnostic: 'urn:testgate:schema:diagnostic',
     validateEnd: 'urn:testgate:schema:end',
+    validateVerdict: 'urn:testgate:schema:verdict',
   });
   const typesPath = join(outDir, 'types.ts');
   const validatorsPath = join(outDir, 'validators.ts');
+  const verdictTypesPath = join(outDir, 'verdict-types.ts');
   return {
     [typesPath]: await pretty(types, typesPath),
+    [verdictTypesPath]: await pretty(verdictTypes, verdictTypesPath),
     [validatorsPath]: HEADER + '// @ts-nocheck\n/* eslint-disable */\n' + validators + '\n',
   };
 }

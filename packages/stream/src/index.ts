@@ -1,4 +1,12 @@
 export type * from './generated/types.js';
+export type {
+  VerdictDocument,
+  VerdictCounts,
+  VerdictLeg,
+  Finding,
+  TestRef,
+  ExcusedTest,
+} from './generated/verdict-types.js';
 export {
   ExitCode,
   ExitError,
@@ -9,7 +17,7 @@ export {
   formatPlace,
 } from './errors.js';
 export type { Place } from './errors.js';
-export { STREAM_VERSION, validateRecord } from './validate.js';
+export { STREAM_VERSION, validateRecord, validateVerdict } from './validate.js';
 export type { Validation } from './validate.js';
 export { readLines, readRecords } from './read-stream.js';
 export type { ReadOptions } from './read-stream.js';

@@ -11,6 +11,14 @@ interface CompiledValidator {
 }
 
 const validateRecordFn = generated.validateRecord as CompiledValidator;
+const validateVerdictFn = generated.validateVerdict as CompiledValidator;
+
+/** Checks a verdict document (gate-verdict --json) against its schema. */
+export function validateVerdict(value: unknown): { ok: true } | { ok: false; problem: string } {
+  return validateVerdictFn(value)
+    ? { ok: true }
+    : { ok: false, problem: describeErrors(validateVerdictFn.errors ?? []) };
+}
 
 export type Validation = { ok: true; record: TestgateRecord } | { ok: false; problem: string };
 
