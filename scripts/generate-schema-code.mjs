@@ -49,7 +49,8 @@ function bundleForTypes(schemas, rootId = 'urn:testgate:schema:record') {
     // Shared definitions are hoisted, so local references resolve in the bundle too.
     if (s.definitions) Object.assign(definitions, rewrite(s.definitions));
     if (s.type) {
-      const { definitions: _local, ...schema } = s;
+      const schema = { ...s };
+      delete schema.definitions;
       definitions[s.title] = rewrite(schema);
     }
   }
