@@ -82,12 +82,16 @@ export async function generate() {
     format: false,
   });
 
-  const verdictTypes = await compile(bundleForTypes(schemas, 'urn:testgate:schema:verdict'), 'VerdictDocument', {
-    bannerComment: HEADER.trim(),
-    additionalProperties: false,
-    declareExternallyReferenced: true,
-    format: false,
-  });
+  const verdictTypes = await compile(
+    bundleForTypes(schemas, 'urn:testgate:schema:verdict'),
+    'VerdictDocument',
+    {
+      bannerComment: HEADER.trim(),
+      additionalProperties: false,
+      declareExternallyReferenced: true,
+      format: false,
+    },
+  );
 
   const ajv = new Ajv({
     schemas,

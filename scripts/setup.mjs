@@ -54,9 +54,9 @@ if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp) {
   run(command, [...prefix, 'install', '--frozen-lockfile', '--config.confirmModulesPurge=false']);
   writeFileSync(stampFile, stamp);
 }
-run(process.execPath, [
-  join(root, 'node_modules/typescript/bin/tsc'),
-  '-b',
-  'packages/stream',
-  'packages/junit-merge',
-]);
+// Every package with a tsconfig; tsc -b follows their references and skips what is current.
+const packages = readdirSync(join(root, 'packages'))
+  .sort()
+  .filter((name) => existsSync(join(root, 'packages', name, 'tsconfig.json')))
+  .map((name) => `packages/${name}`);
+run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', ...packages]);

@@ -1,25 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { globby, isDynamicPattern } from 'globby';
 import { type CliIo, InputError, UsageError } from '@testgate/stream';
-import { type ExpectedLeg, parseExpectedLegs } from './expect.js';
+import type { ExpectedLeg } from '@testgate/stream';
 import { groupByLeg } from './legs.js';
 import { type LegSources, TOOL } from './merge.js';
 import { type ReportSource, fileSource } from './read-report.js';
-
-export async function readExpect(value: string, cwd: string): Promise<ExpectedLeg[]> {
-  if (/^\s*[[{"]/.test(value)) return parseExpectedLegs(value, '(inline)');
-  let text: string;
-  try {
-    text = await readFile(resolve(cwd, value), 'utf8');
-  } catch (error) {
-    throw new UsageError(
-      `--expect ${value}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-      'pass a JSON array inline or the path of a JSON file',
-    );
-  }
-  return parseExpectedLegs(text, value);
-}
 
 /** Expands the inputs into report sources, grouped into legs. */
 export async function findLegs(

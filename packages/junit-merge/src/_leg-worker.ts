@@ -2,7 +2,7 @@
 // that scales with the cores; the main thread only copies the legs' files in order.
 import { parentPort } from 'node:worker_threads';
 import { type LegSummary, mergeLegToFile } from './_leg-output.js';
-import type { ExpectedLeg } from './expect.js';
+import type { ExpectedLeg } from '@testgate/stream';
 import { fileSource } from './read-report.js';
 
 /** A leg as it crosses to a worker: plain data, files by absolute and displayed path. */

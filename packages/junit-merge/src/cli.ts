@@ -6,9 +6,10 @@ import {
   InputError,
   UsageError,
   processIo,
+  readExpectedLegs,
   runMain,
 } from '@testgate/stream';
-import { findLegs, readExpect } from './_inputs.js';
+import { findLegs } from './_inputs.js';
 import { LegFiles } from './_leg-files.js';
 import { openOutput, writeJunit, writeStream } from './_outputs.js';
 import { legOutputs, threadsFor } from './_run-legs.js';
@@ -153,7 +154,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   return runMain(TOOL, io, async () => {
     const args = await parseArgs(argv, io);
     if (!args) return ExitCode.ok;
-    const expect = args.expect === undefined ? undefined : await readExpect(args.expect, io.cwd);
+    const expect =
+      args.expect === undefined ? undefined : await readExpectedLegs(args.expect, io.cwd);
     const startedAt = args.startedAt === undefined ? undefined : checkTimestamp(args.startedAt);
     const legs = await findLegs(args.inputs, args.leg, io, expect);
 

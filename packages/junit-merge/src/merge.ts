@@ -1,4 +1,4 @@
-import type { ExpectedLeg } from './expect.js';
+import type { ExpectedLeg } from '@testgate/stream';
 import { type LegBatch, LegFolder } from './fold.js';
 import type { ParseOptions } from './parse-report.js';
 import { type ReportSource, readReport } from './read-report.js';

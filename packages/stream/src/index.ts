@@ -27,3 +27,5 @@ export { runMain, processIo } from './cli-runtime.js';
 export type { CliIo } from './cli-runtime.js';
 export { stderrColors, sanitizeForTerminal } from './terminal.js';
 export type { Colors } from './terminal.js';
+export { parseExpectedLegs, readExpectedLegs } from './expected-legs.js';
+export type { ExpectedLeg } from './expected-legs.js';

@@ -1,4 +1,6 @@
-import { UsageError, echo } from '@testgate/stream';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { UsageError, echo } from './errors.js';
 
 /** A leg the pipeline expects, with its matrix values. */
 export interface ExpectedLeg {
@@ -55,4 +57,20 @@ function toLeg(entry: unknown, index: number, source: string): ExpectedLeg {
     `--expect ${source}: entry ${index} must be a leg name or an object with "name", got: ${echo(JSON.stringify(entry) ?? String(entry))}`,
     HINT,
   );
+}
+
+/** Reads `--expect`: inline JSON, or the path of a JSON file. */
+export async function readExpectedLegs(value: string, cwd: string): Promise<ExpectedLeg[]> {
+  if (/^\s*[[{"]/.test(value)) return parseExpectedLegs(value, '(inline)');
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, value), 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new UsageError(
+      `--expect ${value}: cannot read (${reason})`,
+      'pass a JSON array inline or the path of a JSON file',
+    );
+  }
+  return parseExpectedLegs(text, value);
 }

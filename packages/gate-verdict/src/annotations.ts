@@ -1,0 +1,40 @@
+import type { TestRef, VerdictDocument } from '@testgate/stream';
+
+/** GitHub shows at most 10 annotations of a kind per step; more are dropped. */
+export const ANNOTATIONS_PER_KIND = 10;
+
+function escapeData(text: string): string {
+  return text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+}
+
+function escapeProperty(text: string): string {
+  return escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
+}
+
+function command(kind: 'error' | 'warning', test: TestRef, title: string): string {
+  const props = [
+    ...(test.file === undefined ? [] : [`file=${escapeProperty(test.file)}`]),
+    ...(test.file === undefined || test.line === undefined ? [] : [`line=${test.line}`]),
+    `title=${escapeProperty(title)}`,
+  ];
+  const message = `${test.id} (${test.leg})${test.message === undefined ? '' : `\n${test.message}`}`;
+  return `::${kind} ${props.join(',')}::${escapeData(message.slice(0, 4000))}\n`;
+}
+
+/** Failures that point at a line of code first: they land on the diff. */
+function mostUseful(tests: readonly TestRef[]): TestRef[] {
+  const rank = (t: TestRef): number =>
+    t.file !== undefined && t.line !== undefined ? 0 : t.file !== undefined ? 1 : 2;
+  return [...tests].sort((a, b) => rank(a) - rank(b)).slice(0, ANNOTATIONS_PER_KIND);
+}
+
+/** GitHub workflow commands: blocking failures as errors, flaky tests as warnings. */
+export function githubAnnotations(verdict: VerdictDocument): string {
+  const flaky = verdict.excused.filter((t) => t.why === 'flaky');
+  return [
+    ...mostUseful(verdict.blocking).map((t) =>
+      command('error', t, `${t.outcome === 'flaky' ? 'flaky' : 'failed'}: ${t.id}`),
+    ),
+    ...mostUseful(flaky).map((t) => command('warning', t, `flaky: ${t.id}`)),
+  ].join('');
+}

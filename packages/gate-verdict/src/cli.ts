@@ -1,0 +1,222 @@
+import { createReadStream } from 'node:fs';
+import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import yargs from 'yargs';
+import {
+  type CliIo,
+  ExitCode,
+  InputError,
+  UsageError,
+  type VerdictDocument,
+  processIo,
+  readExpectedLegs,
+  readRecords,
+  runMain,
+  stderrColors,
+  validateVerdict,
+} from '@testgate/stream';
+import { githubAnnotations } from './annotations.js';
+import { type Budget, parseBudgets } from './budgets.js';
+import { decideVerdict } from './decide.js';
+import { renderSummary } from './markdown.js';
+import { renderTerminal } from './terminal.js';
+
+const TOOL = 'gate-verdict';
+
+const USAGE = `gate-verdict [stream] [options]
+
+Decide one verdict from a testgate stream (a file, or stdin): exit 0 green, 1 red,
+2 unusable input. Green only when every expected leg reported, nothing blocking failed,
+the stream is whole, tests ran, and no hard budget was exceeded.`;
+
+interface Args {
+  stream?: string;
+  expect?: string;
+  flaky: 'warn' | 'fail';
+  allowEmpty: boolean;
+  budgets?: string;
+  summary?: string;
+  json?: string;
+  annotations?: 'github';
+  quiet: boolean;
+}
+
+async function parseArgs(argv: string[], io: CliIo): Promise<Args | undefined> {
+  const parser = yargs(argv)
+    .scriptName(TOOL)
+    .usage(USAGE)
+    .option('expect', {
+      type: 'string',
+      describe:
+        'Legs that must have reported: a JSON array of names or {name, ...} objects, inline or a file',
+    })
+    .option('flaky', {
+      choices: ['warn', 'fail'] as const,
+      default: 'warn' as const,
+      describe: 'warn: flaky tests show, do not block; fail: they make the gate red',
+    })
+    .option('allow-empty', {
+      type: 'boolean',
+      default: false,
+      describe: 'Green even when no test ran',
+    })
+    .option('budgets', {
+      type: 'string',
+      describe: 'Timing budgets: {"budgets": [{"leg"|"suite": glob, "target": s, "hard": s}]}',
+    })
+    .option('summary', {
+      type: 'string',
+      describe: 'Append a Markdown summary to FILE (point it at $GITHUB_STEP_SUMMARY)',
+    })
+    .option('json', { type: 'string', describe: 'Write the verdict document to FILE' })
+    .option('annotations', {
+      choices: ['github'] as const,
+      describe: 'Print workflow-command annotations for blocking failures on stdout',
+    })
+    .option('quiet', {
+      alias: 'q',
+      type: 'boolean',
+      default: false,
+      describe: 'Print nothing on stderr but errors',
+    })
+    .example(
+      `junit-merge 'artifacts/**/*.xml' | $0 --summary "$GITHUB_STEP_SUMMARY"`,
+      'the required check',
+    )
+    .epilogue('Exit codes: 0 green, 1 red, 2 usage error or unusable input (never green).')
+    .strictOptions()
+    .wrap(100)
+    .help()
+    .version(false)
+    .fail((message, error) => {
+      throw error ?? new UsageError(message, `see ${TOOL} --help`);
+    });
+  const { parsed, output } = await new Promise<{ parsed: Record<string, unknown>; output: string }>(
+    (done, fail) => {
+      void parser.parse(argv, {}, (error, parsed, output) =>
+        error ? fail(error) : done({ parsed, output }),
+      );
+    },
+  );
+  if (output) {
+    io.stdout.write(`${output}\n`);
+    return undefined;
+  }
+  const positional = (parsed._ as unknown[]).map(String);
+  if (positional.length > 1)
+    throw new UsageError(
+      `expected at most one stream, got ${positional.length}: ${positional.join(' ')}`,
+      'concatenate streams with cat, or merge them with junit-merge',
+    );
+  return {
+    stream: positional[0],
+    expect: parsed.expect as string | undefined,
+    flaky: parsed.flaky as Args['flaky'],
+    allowEmpty: parsed.allowEmpty as boolean,
+    budgets: parsed.budgets as string | undefined,
+    summary: parsed.summary as string | undefined,
+    json: parsed.json as string | undefined,
+    annotations: parsed.annotations as Args['annotations'],
+    quiet: parsed.quiet as boolean,
+  };
+}
+
+/** Runs gate-verdict with `argv` (without node and script) against the given process I/O. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  return runMain(TOOL, io, async () => {
+    const args = await parseArgs(argv, io);
+    if (!args) return ExitCode.ok;
+    const expect =
+      args.expect === undefined
+        ? undefined
+        : (await readExpectedLegs(args.expect, io.cwd)).map((l) => l.name);
+    const budgets =
+      args.budgets === undefined ? undefined : await readBudgets(args.budgets, io.cwd);
+    const { input, file } = await openInput(args.stream, io);
+
+    let verdict: VerdictDocument;
+    let unusable: InputError | undefined;
+    try {
+      verdict = await decideVerdict(readRecords(input, { file }), {
+        expect,
+        budgets,
+        flaky: args.flaky,
+        allowEmpty: args.allowEmpty,
+      });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      // Still red in every report people read, then exit 2.
+      unusable = error;
+      verdict = unusableVerdict(error);
+    }
+    await writeReports(verdict, args, io);
+    if (!args.quiet) io.stderr.write(renderTerminal(verdict, stderrColors(io.stderr, io.env)));
+    if (unusable) throw unusable;
+    return verdict.verdict === 'green' ? ExitCode.ok : ExitCode.red;
+  });
+}
+
+async function openInput(
+  path: string | undefined,
+  io: CliIo,
+): Promise<{ input: AsyncIterable<Buffer | string>; file: string }> {
+  if (path === undefined || path === '-') {
+    if (path === undefined && io.stdin.isTTY)
+      throw new UsageError(
+        'no input: pipe a testgate stream in, or name a stream file',
+        `see ${TOOL} --help`,
+      );
+    return { input: io.stdin, file: '-' };
+  }
+  const full = resolve(io.cwd, path);
+  const info = await stat(full).catch(() => undefined);
+  if (!info?.isFile())
+    throw new InputError(
+      'no such file',
+      { file: path },
+      'name the file junit-merge wrote, or pipe the stream in',
+    );
+  return { input: createReadStream(full), file: path };
+}
+
+async function readBudgets(path: string, cwd: string): Promise<Budget[]> {
+  let text: string;
+  try {
+    text = await readFile(resolve(cwd, path), 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `--budgets ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
+  return parseBudgets(text, path);
+}
+
+function unusableVerdict(error: InputError): VerdictDocument {
+  const where = error.place
+    ? `${error.place.file}${error.place.line === undefined ? '' : `:${error.place.line}`}: `
+    : '';
+  return {
+    version: 1,
+    verdict: 'red',
+    reasons: [
+      { code: 'stream-unusable', message: `the stream cannot be used: ${where}${error.message}` },
+    ],
+    warnings: [],
+    counts: { tests: 0, passed: 0, failed: 0, error: 0, skipped: 0, flaky: 0, excused: 0 },
+    legs: [],
+    blocking: [],
+    excused: [],
+  };
+}
+
+async function writeReports(verdict: VerdictDocument, args: Args, io: CliIo): Promise<void> {
+  if (args.json !== undefined) {
+    const check = validateVerdict(verdict);
+    if (!check.ok) throw new Error(`${TOOL} made an invalid verdict document: ${check.problem}`);
+    await writeFile(resolve(io.cwd, args.json), `${JSON.stringify(verdict, null, 2)}\n`);
+  }
+  // Appended: GitHub's step summary file collects what every command of the step writes.
+  if (args.summary !== undefined)
+    await appendFile(resolve(io.cwd, args.summary), renderSummary(verdict));
+  if (args.annotations === 'github') io.stdout.write(githubAnnotations(verdict));
+}

@@ -1,0 +1,149 @@
+import type { ExcusedTest, Finding, TestRef, VerdictDocument, VerdictLeg } from '@testgate/stream';
+
+/** GitHub's limit for one step summary. */
+export const SUMMARY_LIMIT = 1024 * 1024;
+// Room kept for the closing sections and the truncation marker.
+const RESERVE = 16 * 1024;
+
+/** Escapes text from test data for Markdown: no markup, no HTML, no link, one line. */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/\r?\n/g, ' ')
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replace(/[\\`*_[\]|~#]/g, (c) => `\\${c}`);
+}
+
+function firstLine(text: string | undefined, max = 200): string {
+  const line = (text ?? '').split('\n').find((l) => l.trim() !== '') ?? '';
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}
+
+function seconds(value: number | undefined): string {
+  if (value === undefined) return '';
+  return value >= 60
+    ? `${Math.floor(value / 60)}m ${Math.round(value % 60)}s`
+    : `${Math.round(value * 10) / 10}s`;
+}
+
+const STATUS_MARK: Record<VerdictLeg['status'], string> = {
+  reported: '',
+  missing: '❌ missing',
+  empty: '⚠️ empty',
+  unreadable: '❌ unreadable',
+};
+
+function legCell(leg: VerdictLeg): string {
+  if (leg.status !== 'reported') return STATUS_MARK[leg.status];
+  const c = leg.counts;
+  const bad = c.failed + c.error;
+  const mark = bad > 0 ? '❌' : '✅';
+  const extra = [bad > 0 ? `${bad} failed` : '', c.flaky > 0 ? `${c.flaky} flaky` : '']
+    .filter(Boolean)
+    .join(', ');
+  return `${mark} ${c.passed + c.flaky}/${c.tests}${extra ? ` (${extra})` : ''} ${seconds(leg.duration)}`.trim();
+}
+
+/** A grid by the first two matrix keys when every leg has them (service x runtime), else a list. */
+function legTable(legs: VerdictLeg[]): string {
+  if (legs.length === 0) return '_No leg in the stream._\n';
+  const keys = Object.keys(legs[0]!.matrix ?? {});
+  const [rowKey, colKey] = keys;
+  if (
+    rowKey !== undefined &&
+    colKey !== undefined &&
+    legs.every((l) => l.matrix?.[rowKey] !== undefined && l.matrix[colKey] !== undefined)
+  ) {
+    const rows = [...new Set(legs.map((l) => String(l.matrix![rowKey])))].sort();
+    const cols = [...new Set(legs.map((l) => String(l.matrix![colKey])))].sort();
+    const cell = (r: string, c: string): string =>
+      legs
+        .filter((l) => String(l.matrix![rowKey]) === r && String(l.matrix![colKey]) === c)
+        .map(legCell)
+        .join('<br>') || '·';
+    return [
+      `| ${escapeMarkdown(rowKey)} / ${escapeMarkdown(colKey)} | ${cols.map(escapeMarkdown).join(' | ')} |`,
+      `| --- | ${cols.map(() => '---').join(' | ')} |`,
+      ...rows.map((r) => `| ${escapeMarkdown(r)} | ${cols.map((c) => cell(r, c)).join(' | ')} |`),
+      '',
+    ].join('\n');
+  }
+  return [
+    '| leg | result |',
+    '| --- | --- |',
+    ...legs.map((l) => `| ${escapeMarkdown(l.name)} | ${legCell(l)} |`),
+    '',
+  ].join('\n');
+}
+
+function testLine(test: TestRef): string {
+  const where =
+    test.file === undefined
+      ? ''
+      : ` — ${escapeMarkdown(test.file)}${test.line === undefined ? '' : `:${test.line}`}`;
+  const message = firstLine(test.message);
+  return `- **${escapeMarkdown(test.id)}** (${escapeMarkdown(test.leg)})${where}${message ? `: ${escapeMarkdown(message)}` : ''}`;
+}
+
+function excusedLine(test: ExcusedTest): string {
+  if (test.why === 'quarantined') {
+    const entry = (test.evidence ?? {}) as Record<string, unknown>;
+    const owner = typeof entry.owner === 'string' ? `, owner ${escapeMarkdown(entry.owner)}` : '';
+    const deadline =
+      typeof entry.deadline === 'string' ? `, until ${escapeMarkdown(entry.deadline)}` : '';
+    return `${testLine(test)}${owner}${deadline}`;
+  }
+  const attempts = Array.isArray(test.evidence)
+    ? (test.evidence as Array<{ outcome?: string }>).map((a) => a.outcome).join(' → ')
+    : '';
+  return `${testLine(test)}${attempts ? ` — attempts: ${attempts}` : ''}`;
+}
+
+function findings(list: Finding[]): string {
+  return list.map((f) => `- ${escapeMarkdown(f.message)}`).join('\n');
+}
+
+/**
+ * The step summary: the verdict and its reasons first, then the leg grid, the blocking
+ * failures, flaky and quarantined tests and the warnings; never over GitHub's 1 MiB, long
+ * lists cut with a marker that says where the rest is.
+ */
+export function renderSummary(
+  verdict: VerdictDocument,
+  options: { limit?: number; fullReport?: string } = {},
+): string {
+  const limit = options.limit ?? SUMMARY_LIMIT;
+  const rest = options.fullReport ?? 'the --json verdict document';
+  const c = verdict.counts;
+  const head = [
+    verdict.verdict === 'green' ? '## ✅ Test gate: green' : '## ❌ Test gate: red',
+    '',
+    `${c.tests} tests: ${c.passed} passed, ${c.failed} failed, ${c.error} errored, ${c.flaky} flaky, ${c.skipped} skipped, ${c.excused} excused by quarantine.`,
+    '',
+  ];
+  if (verdict.reasons.length > 0) head.push('### Why it is red', '', findings(verdict.reasons), '');
+  head.push('### Legs', '', legTable(verdict.legs));
+  let text = head.join('\n');
+  const section = (title: string, items: string[]): void => {
+    if (items.length === 0) return;
+    text += `\n### ${title} (${items.length})\n\n`;
+    let shown = 0;
+    for (const item of items) {
+      if (Buffer.byteLength(text) + Buffer.byteLength(item) + RESERVE > limit) break;
+      text += `${item}\n`;
+      shown++;
+    }
+    if (shown < items.length)
+      text += `\n_… and ${items.length - shown} more, cut to stay under ${Math.round(limit / 1024)} KiB: see ${rest}._\n`;
+  };
+  section('Blocking failures', verdict.blocking.map(testLine));
+  section('Flaky, not blocking', verdict.excused.filter((t) => t.why === 'flaky').map(excusedLine));
+  section('Quarantined', verdict.excused.filter((t) => t.why === 'quarantined').map(excusedLine));
+  if (verdict.warnings.length > 0)
+    section(
+      'Warnings',
+      verdict.warnings.map((w) => `- ${escapeMarkdown(w.message)}`),
+    );
+  return text;
+}

@@ -1,0 +1,32 @@
+import { type Colors, type VerdictDocument, sanitizeForTerminal } from '@testgate/stream';
+
+const SHOWN = 10;
+
+/** The compact summary on stderr: the verdict, its reasons, the first blocking failures. */
+export function renderTerminal(verdict: VerdictDocument, colors: Colors): string {
+  const c = verdict.counts;
+  const head =
+    verdict.verdict === 'green'
+      ? colors.green(colors.bold('gate-verdict: GREEN'))
+      : colors.red(colors.bold('gate-verdict: RED'));
+  const lines = [
+    `${head}  ${c.tests} tests, ${c.passed} passed, ${c.failed + c.error} failed, ${c.flaky} flaky, ${c.skipped} skipped, ${c.excused} excused; ${verdict.legs.length} leg(s)`,
+  ];
+  for (const reason of verdict.reasons)
+    lines.push(`  ${colors.red('✗')} ${sanitizeForTerminal(reason.message)}`);
+  for (const warning of verdict.warnings.slice(0, SHOWN))
+    lines.push(`  ${colors.yellow('!')} ${sanitizeForTerminal(warning.message)}`);
+  for (const test of verdict.blocking.slice(0, SHOWN)) {
+    const where =
+      test.file === undefined
+        ? ''
+        : ` ${test.file}${test.line === undefined ? '' : `:${test.line}`}`;
+    const message = (test.message ?? '').split('\n')[0]!.slice(0, 160);
+    lines.push(
+      `    ${sanitizeForTerminal(`${test.id} (${test.leg})${where}${message ? `: ${message}` : ''}`)}`,
+    );
+  }
+  if (verdict.blocking.length > SHOWN)
+    lines.push(`    … and ${verdict.blocking.length - SHOWN} more`);
+  return `${lines.join('\n')}\n`;
+}

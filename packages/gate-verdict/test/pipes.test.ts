@@ -1,0 +1,224 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type VerdictDocument, validateVerdict } from '@testgate/stream';
+
+// Every verdict here goes through a real pipe from the built junit-merge to the built
+// gate-verdict, as a CI job runs them.
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const merge = `node ${join(root, 'packages/junit-merge/bin.js')}`;
+const gate = `node ${join(root, 'packages/gate-verdict/bin.js')}`;
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'gate-verdict-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function write(files: Record<string, string>): void {
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+}
+
+function sh(script: string) {
+  const result = spawnSync('bash', ['--norc', '--noprofile', '-c', `set -o pipefail; ${script}`], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: dir, NO_COLOR: '1' },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function verdictFile(): VerdictDocument {
+  const verdict = JSON.parse(readFileSync(join(dir, 'verdict.json'), 'utf8')) as VerdictDocument;
+  expect(validateVerdict(verdict)).toEqual({ ok: true });
+  return verdict;
+}
+
+const suite = (cases: string) =>
+  `<testsuite name="s" timestamp="2026-01-01T00:00:00">${cases}</testsuite>`;
+const pass = (name: string, time = '0.1') =>
+  `<testcase classname="app.Spec" name="${name}" time="${time}"/>`;
+const fail = (name: string) =>
+  `<testcase classname="app.Spec" name="${name}" file="src/app.test.ts" line="12"><failure message="expected 1, got 2">trace</failure></testcase>`;
+
+describe('junit-merge | gate-verdict', () => {
+  it('is green when every leg reported and everything passed', () => {
+    write({
+      'artifacts/unit/junit.xml': suite(pass('a') + pass('b')),
+      'artifacts/e2e/junit.xml': suite(pass('c')),
+    });
+    const r = sh(
+      `${merge} 'artifacts/**/*.xml' -q --expect '["unit","e2e"]' | ${gate} --json verdict.json --summary summary.md`,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^gate-verdict: GREEN {2}3 tests, 3 passed, 0 failed/);
+    const verdict = verdictFile();
+    expect(verdict).toMatchObject({
+      verdict: 'green',
+      reasons: [],
+      counts: { tests: 3, passed: 3 },
+    });
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toMatch(/^## ✅ Test gate: green\n/);
+  });
+
+  it('is red for a test that failed in every attempt, and annotates it on its line', () => {
+    write({ 'artifacts/unit/junit.xml': suite(pass('a') + fail('b')) });
+    const r = sh(
+      `${merge} 'artifacts/**/*.xml' -q | ${gate} --json verdict.json --annotations github`,
+    );
+    expect(r.code).toBe(1);
+    expect(verdictFile().reasons.map((x) => x.code)).toEqual(['tests-failed']);
+    expect(r.stdout).toBe(
+      '::error file=src/app.test.ts,line=12,title=failed%3A app.Spec%3A%3Ab::app.Spec::b (unit)%0Aexpected 1, got 2\n',
+    );
+  });
+
+  it('is red for a report cut off by a killed runner', () => {
+    write({
+      'artifacts/unit/junit.xml': suite(pass('a')),
+      'artifacts/e2e/junit.xml': '<testsuite><testcase name="x">',
+    });
+    const r = sh(`${merge} 'artifacts/**/*.xml' -q | ${gate} --json verdict.json`);
+    expect(r.code).toBe(1);
+    expect(verdictFile().reasons).toEqual([
+      {
+        code: 'report-truncated',
+        leg: 'e2e',
+        message: 'artifacts/e2e/junit.xml:1: file ends inside <testcase>: the report was cut off',
+      },
+    ]);
+  });
+
+  it('is red for an expected leg that never reported, whether junit-merge or gate-verdict expects it', () => {
+    write({ 'artifacts/unit/junit.xml': suite(pass('a')) });
+    const merged = sh(
+      `${merge} 'artifacts/**/*.xml' -q --expect '["unit","e2e"]' | ${gate} --json verdict.json`,
+    );
+    expect(merged.code).toBe(1);
+    expect(verdictFile().reasons.map((x) => x.code)).toEqual(['leg-missing', 'leg-missing']);
+    const gated = sh(
+      `${merge} 'artifacts/**/*.xml' -q | ${gate} --expect '["unit","e2e"]' --json verdict.json`,
+    );
+    expect(gated.code).toBe(1);
+    expect(verdictFile().reasons).toEqual([
+      { code: 'leg-missing', leg: 'e2e', message: 'expected leg "e2e" is not in the stream' },
+    ]);
+  });
+
+  it('exits 2 on a stream cut off between the stages, and still writes a red summary', () => {
+    write({ 'artifacts/unit/junit.xml': suite(pass('a') + pass('b')) });
+    const r = sh(
+      `${merge} 'artifacts/**/*.xml' -q | head -n 3 | ${gate} --json verdict.json --summary summary.md`,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('gate-verdict: -: stream cut off after line 3: no end record\n');
+    expect(verdictFile()).toMatchObject({ verdict: 'red', reasons: [{ code: 'stream-unusable' }] });
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('## ❌ Test gate: red');
+  });
+
+  it('exits 2 on input that is not a stream at all', () => {
+    write({ 'junit.xml': suite(pass('a')) });
+    const r = sh(`cat junit.xml | ${gate}`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/gate-verdict: -:1: not a JSON record: "<testsuite/);
+  });
+
+  it('is red when no test ran, unless --allow-empty', () => {
+    write({
+      'artifacts/unit/junit.xml': suite('<testcase classname="c" name="s"><skipped/></testcase>'),
+    });
+    expect(sh(`${merge} 'artifacts/**/*.xml' -q | ${gate} --json verdict.json`).code).toBe(1);
+    expect(verdictFile().reasons).toEqual([
+      { code: 'no-tests', message: 'no test ran: all 1 were skipped' },
+    ]);
+    expect(sh(`${merge} 'artifacts/**/*.xml' -q | ${gate} --allow-empty -q`).code).toBe(0);
+  });
+
+  it('shows flaky tests without blocking by default, and blocks on them with --flaky fail', () => {
+    write({
+      'artifacts/unit/junit.xml': suite(fail('f')),
+      'artifacts/unit/rerun/junit.xml': suite(pass('f')).replace('00:00:00', '00:05:00'),
+    });
+    const warn = sh(`${merge} 'artifacts/**/*.xml' -q | ${gate} --json verdict.json`);
+    expect(warn.code).toBe(0);
+    const verdict = verdictFile();
+    expect(verdict.excused).toEqual([
+      {
+        id: 'app.Spec::f',
+        leg: 'unit',
+        outcome: 'flaky',
+        message: 'expected 1, got 2',
+        file: 'src/app.test.ts',
+        line: 12,
+        why: 'flaky',
+        evidence: [
+          { outcome: 'failed', message: 'expected 1, got 2', report: 'artifacts/unit/junit.xml' },
+          { outcome: 'passed', report: 'artifacts/unit/rerun/junit.xml' },
+        ],
+      },
+    ]);
+    expect(verdict.warnings.map((w) => w.code)).toEqual(['tests-flaky']);
+    expect(sh(`${merge} 'artifacts/**/*.xml' -q | ${gate} --flaky fail -q`).code).toBe(1);
+  });
+
+  it('warns over a budget target and is red over its hard limit, naming the slowest tests', () => {
+    write({
+      'artifacts/unit/junit.xml': `<testsuites time="150">${suite(pass('slow', '90') + pass('quick', '1'))}</testsuites>`,
+      'budgets.json': JSON.stringify({
+        budgets: [
+          { leg: 'unit', target: 120, hard: 180 },
+          { suite: 's*', target: 60, hard: 80 },
+        ],
+      }),
+    });
+    const r = sh(
+      `${merge} 'artifacts/**/*.xml' -q | ${gate} --budgets budgets.json --json verdict.json`,
+    );
+    expect(r.code).toBe(1);
+    const verdict = verdictFile();
+    expect(verdict.warnings).toEqual([
+      {
+        code: 'budget-target',
+        leg: 'unit',
+        message:
+          'leg "unit" took 150 s, over its target of 120 s (hard limit 180 s); slowest: app.Spec::slow (90 s), app.Spec::quick (1 s)',
+      },
+    ]);
+    expect(verdict.reasons).toEqual([
+      {
+        code: 'budget-exceeded',
+        leg: 'unit',
+        message:
+          'suite "s" in leg "unit" took 91 s, over its hard limit of 80 s; slowest: app.Spec::slow (90 s), app.Spec::quick (1 s)',
+      },
+    ]);
+  });
+
+  it('gives the same verdict and the same bytes on the same stream', () => {
+    write({
+      'artifacts/unit/junit.xml': suite(pass('a') + fail('b') + fail('c')),
+      'artifacts/e2e/junit.xml': suite(fail('d')),
+    });
+    sh(`${merge} 'artifacts/**/*.xml' -q > stream.jsonl`);
+    const once = sh(
+      `${gate} stream.jsonl --json one.json --summary one.md --annotations github -q`,
+    );
+    const twice = sh(
+      `${gate} stream.jsonl --json two.json --summary two.md --annotations github -q`,
+    );
+    expect(once.code).toBe(1);
+    expect(twice.stdout).toBe(once.stdout);
+    expect(readFileSync(join(dir, 'two.json'), 'utf8')).toBe(
+      readFileSync(join(dir, 'one.json'), 'utf8'),
+    );
+    expect(readFileSync(join(dir, 'two.md'), 'utf8')).toBe(
+      readFileSync(join(dir, 'one.md'), 'utf8'),
+    );
+  });
+});
