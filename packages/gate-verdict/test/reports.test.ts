@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest';
+import type { TestgateRecord, VerdictDocument } from '@testgate/stream';
+import {
+  decideVerdict,
+  escapeMarkdown,
+  githubAnnotations,
+  globMatcher,
+  parseBudgets,
+  renderSummary,
+} from '../src/index.js';
+
+const run: TestgateRecord = { type: 'run', version: 1, tool: 't' };
+const leg = (name: string, matrix?: Record<string, string | number>): TestgateRecord => ({
+  type: 'leg',
+  name,
+  status: 'reported',
+  ...(matrix && { matrix }),
+  files: [],
+  counts: { tests: 1, passed: 1, failed: 0, error: 0, skipped: 0, flaky: 0 },
+  duration: 2,
+});
+const test = (
+  id: string,
+  outcome: 'passed' | 'failed',
+  extra: Record<string, unknown> = {},
+): TestgateRecord =>
+  ({
+    type: 'test',
+    id,
+    leg: 'unit',
+    name: id,
+    classname: '',
+    attempts: [{ outcome, message: `${id} broke` }],
+    outcome,
+    ...extra,
+  }) as TestgateRecord;
+
+async function* stream(...records: TestgateRecord[]): AsyncGenerator<TestgateRecord> {
+  yield run;
+  yield* records;
+  yield { type: 'end', tool: 't', records: records.length + 1 };
+}
+
+describe('decideVerdict', () => {
+  it('excuses a quarantined failure, citing its entry', async () => {
+    const entry = { blocks: false, test: 'q', owner: 'team-a', deadline: '2026-12-01' };
+    const verdict = await decideVerdict(
+      stream(leg('unit'), test('ok', 'passed'), test('q', 'failed', { quarantine: entry })),
+    );
+    expect(verdict.verdict).toBe('green');
+    expect(verdict.counts.excused).toBe(1);
+    expect(verdict.excused).toEqual([
+      {
+        id: 'q',
+        leg: 'unit',
+        outcome: 'failed',
+        message: 'q broke',
+        why: 'quarantined',
+        evidence: entry,
+      },
+    ]);
+  });
+
+  it('blocks a quarantined failure whose excuse was withdrawn (blocks: true)', async () => {
+    const verdict = await decideVerdict(
+      stream(leg('unit'), test('q', 'failed', { quarantine: { blocks: true } })),
+    );
+    expect(verdict.verdict).toBe('red');
+    expect(verdict.blocking.map((t) => t.id)).toEqual(['q']);
+  });
+
+  it('is red on any error diagnostic and keeps warnings apart', async () => {
+    const verdict = await decideVerdict(
+      stream(
+        leg('unit'),
+        test('ok', 'passed'),
+        {
+          type: 'diagnostic',
+          tool: 'quarantine-filter',
+          severity: 'error',
+          code: 'quarantine-expired',
+          message: 'entry "q" is 3 days overdue (owner team-a)',
+        },
+        {
+          type: 'diagnostic',
+          tool: 'junit-merge',
+          severity: 'warning',
+          code: 'time-unreadable',
+          message: 'ambiguous time',
+          file: 'a.xml',
+          line: 3,
+        },
+      ),
+    );
+    expect(verdict.reasons).toEqual([
+      { code: 'quarantine-expired', message: 'entry "q" is 3 days overdue (owner team-a)' },
+    ]);
+    expect(verdict.warnings).toEqual([
+      { code: 'time-unreadable', message: 'a.xml:3: ambiguous time' },
+    ]);
+  });
+});
+
+describe('renderSummary', () => {
+  const base: VerdictDocument = {
+    version: 1,
+    verdict: 'red',
+    reasons: [{ code: 'tests-failed', message: '1 test(s) failed' }],
+    warnings: [],
+    counts: { tests: 1, passed: 0, failed: 1, error: 0, skipped: 0, flaky: 0, excused: 0 },
+    legs: [],
+    blocking: [
+      {
+        id: '<script>alert(1)</script> | *x*',
+        leg: 'unit',
+        outcome: 'failed',
+        message: 'line one\nline two',
+      },
+    ],
+    excused: [],
+  };
+
+  it('escapes everything that comes from test data', () => {
+    const md = renderSummary(base);
+    expect(md).toContain(
+      '- **&lt;script&gt;alert(1)&lt;/script&gt; \\| \\*x\\*** (unit): line one\n',
+    );
+    expect(md).not.toContain('<script>');
+  });
+
+  it('lays legs out as a grid by their first two matrix values', async () => {
+    const verdict = await decideVerdict(
+      stream(
+        leg('api-22', { service: 'api', node: 22 }),
+        leg('api-24', { service: 'api', node: 24 }),
+        leg('worker-22', { service: 'worker', node: 22 }),
+        test('ok', 'passed'),
+      ),
+    );
+    const md = renderSummary(verdict);
+    expect(md).toContain(
+      '| service / node | 22 | 24 |\n| --- | --- | --- |\n| api | ✅ 1/1 2s | ✅ 1/1 2s |\n| worker | ✅ 1/1 2s | · |\n',
+    );
+  });
+
+  it('never grows past the limit: long lists are cut with a marker saying where the rest is', () => {
+    const many: VerdictDocument = {
+      ...base,
+      blocking: Array.from({ length: 20_000 }, (_, n) => ({
+        id: `suite::test ${n}`,
+        leg: 'unit',
+        outcome: 'failed',
+        message: 'x'.repeat(150),
+      })),
+    };
+    const md = renderSummary(many, { limit: 1024 * 1024 });
+    expect(Buffer.byteLength(md)).toBeLessThanOrEqual(1024 * 1024);
+    expect(md).toMatch(
+      /\n_… and \d+ more, cut to stay under 1024 KiB: see the --json verdict document\._\n$/,
+    );
+    expect(md).toContain('### Blocking failures (20000)');
+  });
+});
+
+describe('escapeMarkdown', () => {
+  it('neutralises markup, HTML, links and tables', () => {
+    expect(escapeMarkdown('[a](http://x) <b>|`c`_d_ & ~e~')).toBe(
+      '\\[a\\](http://x) &lt;b&gt;\\|\\`c\\`\\_d\\_ &amp; \\~e\\~',
+    );
+  });
+});
+
+describe('githubAnnotations', () => {
+  it('escapes data and properties, and keeps at most 10 per kind, located ones first', () => {
+    const blocking = Array.from({ length: 12 }, (_, n) => ({
+      id: `t${n}`,
+      leg: 'l',
+      outcome: 'failed',
+      message: '100% broken\r\nsee: log',
+      ...(n === 11 ? { file: 'a,b:c.ts', line: 3 } : {}),
+    }));
+    const out = githubAnnotations({ ...({} as VerdictDocument), blocking, excused: [] });
+    const lines = out.trimEnd().split('\n');
+    expect(lines).toHaveLength(10);
+    expect(lines[0]).toBe(
+      '::error file=a%2Cb%3Ac.ts,line=3,title=failed%3A t11::t11 (l)%0A100%25 broken%0D%0Asee: log',
+    );
+    expect(lines[1]).toBe('::error title=failed%3A t0::t0 (l)%0A100%25 broken%0D%0Asee: log');
+  });
+});
+
+describe('globMatcher and parseBudgets', () => {
+  it('matches * globs only', () => {
+    const m = globMatcher('unit-*-node*');
+    expect(
+      ['unit-api-node22', 'unit--node', 'unit-api-node22x', 'e2e-api-node22', 'unit-api'].map(m),
+    ).toEqual([true, true, true, false, false]);
+    expect(globMatcher('a.b')('axb')).toBe(false);
+  });
+
+  it.each([
+    ['{}', '--budgets b.json: expected an object with a "budgets" array, got: "{}"'],
+    [
+      '{"budgets":[{"target":1,"hard":2}]}',
+      '--budgets b.json: budgets[0]: needs one of "leg" or "suite"',
+    ],
+    [
+      '{"budgets":[{"leg":"u","target":0,"hard":2}]}',
+      '--budgets b.json: budgets[0]: "target" must be a positive number of seconds, got: "0"',
+    ],
+    [
+      '{"budgets":[{"leg":"u","target":5,"hard":2}]}',
+      '--budgets b.json: budgets[0]: "hard" (2) is below "target" (5)',
+    ],
+  ])('rejects %s', (text, message) => {
+    expect(() => parseBudgets(text, 'b.json')).toThrow(message);
+  });
+});
