@@ -17,7 +17,8 @@ function command(kind: 'error' | 'warning', test: TestRef, title: string): strin
     ...(test.file === undefined || test.line === undefined ? [] : [`line=${test.line}`]),
     `title=${escapeProperty(title)}`,
   ];
-  const message = `${test.id} (${test.leg})${test.message === undefined ? '' : `\n${test.message}`}`;
+  const detail = test.message ?? test.details;
+  const message = `${test.id} (${test.leg})${detail === undefined ? '' : `\n${detail}`}`;
   return `::${kind} ${props.join(',')}::${escapeData(message.slice(0, 4000))}\n`;
 }
 

@@ -18,6 +18,7 @@ import {
 import { githubAnnotations } from './annotations.js';
 import { type Budget, parseBudgets } from './budgets.js';
 import { decideVerdict } from './decide.js';
+import { type TestRow, collectRows, renderHtml } from './html.js';
 import { renderSummary } from './markdown.js';
 import { renderTerminal } from './terminal.js';
 
@@ -37,6 +38,7 @@ interface Args {
   budgets?: string;
   summary?: string;
   json?: string;
+  html?: string;
   annotations?: 'github';
   quiet: boolean;
 }
@@ -69,6 +71,10 @@ async function parseArgs(argv: string[], io: CliIo): Promise<Args | undefined> {
       describe: 'Append a Markdown summary to FILE (point it at $GITHUB_STEP_SUMMARY)',
     })
     .option('json', { type: 'string', describe: 'Write the verdict document to FILE' })
+    .option('html', {
+      type: 'string',
+      describe: 'Write one self-contained HTML report to FILE: every test, with filters and search',
+    })
     .option('annotations', {
       choices: ['github'] as const,
       describe: 'Print workflow-command annotations for blocking failures on stdout',
@@ -116,6 +122,7 @@ async function parseArgs(argv: string[], io: CliIo): Promise<Args | undefined> {
     budgets: parsed.budgets as string | undefined,
     summary: parsed.summary as string | undefined,
     json: parsed.json as string | undefined,
+    html: parsed.html as string | undefined,
     annotations: parsed.annotations as Args['annotations'],
     quiet: parsed.quiet as boolean,
   };
@@ -134,6 +141,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       args.budgets === undefined ? undefined : await readBudgets(args.budgets, io.cwd);
     const { input, file } = await openInput(args.stream, io);
 
+    const rows: TestRow[] = [];
     let verdict: VerdictDocument;
     let unusable: InputError | undefined;
     try {
@@ -142,6 +150,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         budgets,
         flaky: args.flaky,
         allowEmpty: args.allowEmpty,
+        onTest: args.html === undefined ? undefined : collectRows(rows),
       });
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
@@ -149,7 +158,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       unusable = error;
       verdict = unusableVerdict(error);
     }
-    await writeReports(verdict, args, io);
+    await writeReports(verdict, rows, args, io);
     if (!args.quiet) io.stderr.write(renderTerminal(verdict, stderrColors(io.stderr, io.env)));
     if (unusable) throw unusable;
     return verdict.verdict === 'green' ? ExitCode.ok : ExitCode.red;
@@ -209,7 +218,14 @@ function unusableVerdict(error: InputError): VerdictDocument {
   };
 }
 
-async function writeReports(verdict: VerdictDocument, args: Args, io: CliIo): Promise<void> {
+async function writeReports(
+  verdict: VerdictDocument,
+  rows: TestRow[],
+  args: Args,
+  io: CliIo,
+): Promise<void> {
+  if (args.html !== undefined)
+    await writeFile(resolve(io.cwd, args.html), renderHtml(verdict, rows));
   if (args.json !== undefined) {
     const check = validateVerdict(verdict);
     if (!check.ok) throw new Error(`${TOOL} made an invalid verdict document: ${check.problem}`);
@@ -217,6 +233,12 @@ async function writeReports(verdict: VerdictDocument, args: Args, io: CliIo): Pr
   }
   // Appended: GitHub's step summary file collects what every command of the step writes.
   if (args.summary !== undefined)
-    await appendFile(resolve(io.cwd, args.summary), renderSummary(verdict));
+    await appendFile(
+      resolve(io.cwd, args.summary),
+      renderSummary(
+        verdict,
+        args.html === undefined ? {} : { fullReport: `the HTML report (${args.html})` },
+      ),
+    );
   if (args.annotations === 'github') io.stdout.write(githubAnnotations(verdict));
 }

@@ -25,6 +25,8 @@ export interface VerdictOptions {
    */
   allowEmpty?: boolean;
   budgets?: Budget[] | undefined;
+  /** Called with every test, for reports that list them all (the HTML report). */
+  onTest?: ((test: TestRecord) => void) | undefined;
 }
 
 /** How many of the slowest tests of a leg a budget warning names. */
@@ -69,6 +71,7 @@ export async function decideVerdict(
     } else if (record.type === 'test') {
       counts.tests++;
       counts[record.outcome]++;
+      options.onTest?.(record);
       track(timings, record, timeSuites);
       if (record.outcome === 'failed' || record.outcome === 'error') {
         const quarantine = quarantineOf(record);
@@ -173,7 +176,7 @@ function refOf(test: TestRecord): TestRef {
   const ref: TestRef = { id: test.id, leg: test.leg, outcome: test.outcome };
   const failure = test.attempts.find((a) => a.outcome === 'failed' || a.outcome === 'error');
   if (failure?.message !== undefined) ref.message = failure.message;
-  else if (failure?.details !== undefined) ref.message = failure.details;
+  if (failure?.details !== undefined) ref.details = failure.details;
   if (test.file !== undefined) ref.file = test.file;
   if (test.line !== undefined) ref.line = test.line;
   return ref;

@@ -6,3 +6,5 @@ export { globMatcher } from './glob.js';
 export { renderSummary, escapeMarkdown, SUMMARY_LIMIT } from './markdown.js';
 export { githubAnnotations, ANNOTATIONS_PER_KIND } from './annotations.js';
 export { renderTerminal } from './terminal.js';
+export { renderHtml, collectRows, escapeHtml } from './html.js';
+export type { TestRow } from './html.js';

@@ -82,7 +82,7 @@ function testLine(test: TestRef): string {
     test.file === undefined
       ? ''
       : ` — ${escapeMarkdown(test.file)}${test.line === undefined ? '' : `:${test.line}`}`;
-  const message = firstLine(test.message);
+  const message = firstLine(test.message ?? test.details);
   return `- **${escapeMarkdown(test.id)}** (${escapeMarkdown(test.leg)})${where}${message ? `: ${escapeMarkdown(message)}` : ''}`;
 }
 

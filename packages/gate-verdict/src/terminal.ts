@@ -21,7 +21,7 @@ export function renderTerminal(verdict: VerdictDocument, colors: Colors): string
       test.file === undefined
         ? ''
         : ` ${test.file}${test.line === undefined ? '' : `:${test.line}`}`;
-    const message = (test.message ?? '').split('\n')[0]!.slice(0, 160);
+    const message = (test.message ?? test.details ?? '').split('\n')[0]!.slice(0, 160);
     lines.push(
       `    ${sanitizeForTerminal(`${test.id} (${test.leg})${where}${message ? `: ${message}` : ''}`)}`,
     );

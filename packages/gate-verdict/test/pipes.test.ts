@@ -154,6 +154,7 @@ describe('junit-merge | gate-verdict', () => {
         leg: 'unit',
         outcome: 'flaky',
         message: 'expected 1, got 2',
+        details: 'trace',
         file: 'src/app.test.ts',
         line: 12,
         why: 'flaky',

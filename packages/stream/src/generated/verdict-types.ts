@@ -64,6 +64,10 @@ export interface TestRef {
   message?: string;
   file?: string;
   line?: number;
+  /**
+   * The failure's body (usually a stack trace).
+   */
+  details?: string;
 }
 export interface ExcusedTest {
   id: string;
@@ -77,4 +81,8 @@ export interface ExcusedTest {
    * The attempts (flaky) or the quarantine entry.
    */
   evidence?: {} | unknown[];
+  /**
+   * The failure's body (usually a stack trace).
+   */
+  details?: string;
 }

@@ -1,0 +1,183 @@
+import type {
+  ExcusedTest,
+  Finding,
+  TestRecord,
+  TestRef,
+  VerdictDocument,
+  VerdictLeg,
+} from '@testgate/stream';
+
+/** One test as the HTML report lists it: [id, leg, outcome, seconds]. */
+export type TestRow = [id: string, leg: string, outcome: TestRecord['outcome'], seconds: number];
+
+/** Collects the rows of the HTML report's test table from the stream, one test at a time. */
+export function collectRows(rows: TestRow[]): (test: TestRecord) => void {
+  return (test) => {
+    const seconds = test.attempts.reduce((sum, a) => sum + (a.duration ?? 0), 0);
+    rows.push([test.id, test.leg, test.outcome, Math.round(seconds * 1000) / 1000]);
+  };
+}
+
+/** Escapes text for HTML element content and quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+/** JSON that is safe inside a <script> element: no "</script>", no "<!--". */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replaceAll('<', '\\u003c')
+    .replaceAll('\u2028', '\\u2028')
+    .replaceAll('\u2029', '\\u2029');
+}
+
+const STYLE = `
+body{font:14px/1.45 system-ui,sans-serif;margin:0;color:#1f2328;background:#fff}
+header{padding:16px 24px;color:#fff}header.green{background:#1a7f37}header.red{background:#cf222e}
+header h1{margin:0;font-size:22px}main{padding:8px 24px 40px}
+h2{font-size:17px;margin:24px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
+th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.failed,.error{color:#cf222e}.flaky{color:#9a6700}.passed{color:#1a7f37}.skipped{color:#57606a}
+details{margin:6px 0;border:1px solid #d0d7de;border-radius:6px;padding:6px 10px}summary{cursor:pointer}
+pre{white-space:pre-wrap;word-break:break-word;background:#f6f8fa;padding:8px;border-radius:6px;max-height:400px;overflow:auto}
+.filters{display:flex;gap:8px;flex-wrap:wrap;margin:8px 0}.filters input{flex:1;min-width:200px}
+input,select,button{font:inherit;padding:4px 8px}.muted{color:#57606a}`;
+
+// Filters the embedded rows and renders a page of them at a time: fast with 100,000 tests.
+const SCRIPT = `
+const rows = JSON.parse(document.getElementById('rows').textContent);
+const $ = (id) => document.getElementById(id);
+const body = $('tests-body'), count = $('tests-count'), more = $('tests-more');
+const PAGE = 500;
+let matching = [], shown = 0;
+function text(value) { return document.createTextNode(String(value)); }
+function render(reset) {
+  if (reset) {
+    const status = $('f-status').value, leg = $('f-leg').value, q = $('f-name').value.trim().toLowerCase();
+    matching = rows.filter((r) => (!status || r[2] === status) && (!leg || r[1] === leg) && (!q || r[0].toLowerCase().includes(q)));
+    body.replaceChildren(); shown = 0;
+  }
+  const fragment = document.createDocumentFragment();
+  for (const r of matching.slice(shown, shown + PAGE)) {
+    const tr = document.createElement('tr');
+    const cells = [r[0], r[1], r[2], r[3].toFixed(3)];
+    cells.forEach((value, i) => { const td = document.createElement('td'); td.append(text(value)); if (i === 2) td.className = r[2]; if (i === 3) td.className = 'num'; tr.append(td); });
+    fragment.append(tr);
+  }
+  body.append(fragment); shown = Math.min(shown + PAGE, matching.length);
+  count.textContent = matching.length + ' of ' + rows.length + ' tests' + (shown < matching.length ? ', showing ' + shown : '');
+  more.hidden = shown >= matching.length;
+}
+for (const id of ['f-status', 'f-leg']) $(id).addEventListener('change', () => render(true));
+$('f-name').addEventListener('input', () => render(true));
+more.addEventListener('click', () => render(false));
+render(true);`;
+
+function findingList(findings: Finding[]): string {
+  return `<ul>${findings.map((f) => `<li>${escapeHtml(f.message)}</li>`).join('')}</ul>`;
+}
+
+function legRows(legs: VerdictLeg[]): string {
+  return legs
+    .map((l) => {
+      const c = l.counts;
+      const matrix = Object.entries(l.matrix ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ');
+      const cells = [c.tests, c.passed, c.failed + c.error, c.flaky, c.skipped]
+        .map((n) => `<td class="num">${n}</td>`)
+        .join('');
+      const status =
+        l.status === 'reported' ? '' : ` <span class="failed">${escapeHtml(l.status)}</span>`;
+      return `<tr><td>${escapeHtml(l.name)}${status}</td><td class="muted">${escapeHtml(matrix)}</td>${cells}<td class="num">${l.duration ?? ''}</td></tr>`;
+    })
+    .join('');
+}
+
+function failure(test: TestRef | ExcusedTest, extra = ''): string {
+  const where =
+    test.file === undefined
+      ? ''
+      : ` <span class="muted">${escapeHtml(test.file)}${test.line === undefined ? '' : `:${test.line}`}</span>`;
+  return `<details><summary><b>${escapeHtml(test.id)}</b> <span class="muted">(${escapeHtml(test.leg)})</span> <span class="${escapeHtml(test.outcome)}">${escapeHtml(test.outcome)}</span>${where}${extra}</summary><pre>${escapeHtml([test.message, test.details].filter(Boolean).join('\n\n'))}</pre></details>`;
+}
+
+function excusedExtra(test: ExcusedTest): string {
+  if (test.why === 'quarantined') {
+    const entry = (test.evidence ?? {}) as Record<string, unknown>;
+    const parts = ['owner', 'reason', 'deadline']
+      .filter((k) => typeof entry[k] === 'string')
+      .map((k) => `${k}: ${entry[k] as string}`);
+    return ` <span class="muted">${escapeHtml(parts.join(', '))}</span>`;
+  }
+  const attempts = Array.isArray(test.evidence)
+    ? (test.evidence as Array<{ outcome?: string }>).map((a) => a.outcome).join(' → ')
+    : '';
+  return ` <span class="muted">attempts: ${escapeHtml(attempts)}</span>`;
+}
+
+function section(title: string, id: string, items: string[]): string {
+  return items.length === 0
+    ? ''
+    : `<h2 id="${id}">${escapeHtml(title)} (${items.length})</h2>${items.join('')}`;
+}
+
+/**
+ * One self-contained page (no network, no external asset): the verdict and its reasons,
+ * the legs, failures with their full messages, flaky and quarantined tests, the slowest
+ * tests, budgets, and every test in a table to filter by status and leg and search by
+ * name. Everything from test data is escaped.
+ */
+export function renderHtml(verdict: VerdictDocument, rows: TestRow[]): string {
+  const c = verdict.counts;
+  const legs = [...new Set(rows.map((r) => r[1]))].sort();
+  const slowest = [...rows].sort((a, b) => b[3] - a[3] || (a[0] < b[0] ? -1 : 1)).slice(0, 20);
+  const budgets = [...verdict.reasons, ...verdict.warnings].filter((f) =>
+    f.code.startsWith('budget-'),
+  );
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<title>Test gate: ${verdict.verdict}</title><style>${STYLE}</style></head>
+<body><header class="${verdict.verdict}"><h1 id="verdict">Test gate: ${verdict.verdict}</h1>
+<div>${c.tests} tests: ${c.passed} passed, ${c.failed} failed, ${c.error} errored, ${c.flaky} flaky, ${c.skipped} skipped, ${c.excused} excused</div></header>
+<main>
+${verdict.reasons.length > 0 ? `<h2 id="reasons">Why it is red</h2>${findingList(verdict.reasons)}` : ''}
+<h2 id="legs">Legs</h2><table><thead><tr><th>leg</th><th>matrix</th><th>tests</th><th>passed</th><th>failed</th><th>flaky</th><th>skipped</th><th>seconds</th></tr></thead><tbody>${legRows(verdict.legs)}</tbody></table>
+${section(
+  'Blocking failures',
+  'blocking',
+  verdict.blocking.map((t) => failure(t)),
+)}
+${section(
+  'Flaky, not blocking',
+  'flaky',
+  verdict.excused.filter((t) => t.why === 'flaky').map((t) => failure(t, excusedExtra(t))),
+)}
+${section(
+  'Quarantined',
+  'quarantined',
+  verdict.excused.filter((t) => t.why === 'quarantined').map((t) => failure(t, excusedExtra(t))),
+)}
+${budgets.length > 0 ? `<h2 id="budgets">Budgets</h2>${findingList(budgets)}` : ''}
+${verdict.warnings.length > 0 ? `<h2 id="warnings">Warnings</h2>${findingList(verdict.warnings)}` : ''}
+<h2 id="slowest">Slowest tests</h2><table><tbody>${slowest.map((r) => `<tr><td>${escapeHtml(r[0])}</td><td>${escapeHtml(r[1])}</td><td class="num">${r[3].toFixed(3)}</td></tr>`).join('')}</tbody></table>
+<h2 id="tests">All tests</h2>
+<div class="filters"><select id="f-status" aria-label="status"><option value="">every status</option>${['failed', 'error', 'flaky', 'passed', 'skipped'].map((s) => `<option>${s}</option>`).join('')}</select>
+<select id="f-leg" aria-label="leg"><option value="">every leg</option>${legs.map((l) => `<option value="${escapeHtml(l)}">${escapeHtml(l)}</option>`).join('')}</select>
+<input id="f-name" type="search" placeholder="search by name" aria-label="name"></div>
+<div id="tests-count" class="muted"></div>
+<table><thead><tr><th>test</th><th>leg</th><th>outcome</th><th>seconds</th></tr></thead><tbody id="tests-body"></tbody></table>
+<button id="tests-more" hidden>show more</button>
+</main>
+<script type="application/json" id="rows">${scriptJson(rows)}</script>
+<script>${SCRIPT}</script>
+</body></html>
+`;
+}
