@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm run demo`: the reference pipeline (examples/submissions) runs here once it lands.
-// Until then it shows the first stage on the fixtures that real runners wrote.
+// Until then it runs the gate that exists, junit-merge | gate-verdict, on the JUnit that
+// real runners wrote in fixtures/junit.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,24 +13,22 @@ if (setup.status !== 0) process.exit(setup.status ?? 2);
 
 console.error(
   'demo: not yet: the reference pipeline (two services, parallel legs, Postgres and Redis,\n' +
-    '      quarantine and one gate) lands with examples/submissions. Meanwhile, the first\n' +
-    '      stage of the chain on the JUnit that real runners wrote in fixtures/junit:\n',
+    '      quarantine and one gate) lands with examples/submissions. Meanwhile, the gate\n' +
+    '      that exists today on the JUnit real runners wrote in fixtures/junit (they fail\n' +
+    '      on purpose, so the gate is red):\n',
 );
-const merge = spawnSync(
-  process.execPath,
-  [join(root, 'packages/junit-merge/bin.js'), 'fixtures/junit/**/*.xml', '--format', 'ndjson'],
-  { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 256 << 20 },
+mkdirSync(join(root, 'reports'), { recursive: true });
+const merge = join(root, 'packages/junit-merge/bin.js');
+const gate = join(root, 'packages/gate-verdict/bin.js');
+const pipeline = spawnSync(
+  'bash',
+  [
+    '-c',
+    `node "${merge}" 'fixtures/junit/**/*.xml' | node "${gate}" --summary reports/demo-summary.md --html reports/demo-report.html --json reports/demo-verdict.json`,
+  ],
+  { cwd: root, stdio: 'inherit' },
 );
-if (merge.status !== 0) process.exit(merge.status ?? 2);
-const legs = merge.stdout
-  .trimEnd()
-  .split('\n')
-  .map((line) => JSON.parse(line))
-  .filter((record) => record.type === 'leg');
-console.error('\nleg                  status    tests passed failed error skipped flaky');
-for (const { name, status, counts: c } of legs) {
-  const row = [c.tests, c.passed, c.failed, c.error, c.skipped, c.flaky]
-    .map((n) => String(n).padStart(6))
-    .join('');
-  console.error(`${name.padEnd(20)} ${status.padEnd(9)}${row}`);
-}
+console.error(
+  `\ndemo: gate-verdict exited ${pipeline.status} (0 green, 1 red, 2 unusable input);` +
+    ' reports in reports/demo-summary.md, reports/demo-report.html, reports/demo-verdict.json',
+);

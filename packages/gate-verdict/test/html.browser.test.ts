@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // report of 100,000 tests made by the built junit-merge and gate-verdict.
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const CHROMIUM = '/usr/bin/chromium';
-export const SCREENSHOT = join(root, 'reports/gate-verdict-report.png');
+const SCREENSHOT = join(root, 'reports/gate-verdict-report.png');
 
 let dir: string;
 let browser: Browser;
