@@ -111,9 +111,9 @@ function failure(test: TestRef | ExcusedTest, extra = ''): string {
 function excusedExtra(test: ExcusedTest): string {
   if (test.why === 'quarantined') {
     const entry = (test.evidence ?? {}) as Record<string, unknown>;
-    const parts = ['owner', 'reason', 'deadline']
-      .filter((k) => typeof entry[k] === 'string')
-      .map((k) => `${k}: ${entry[k] as string}`);
+    const parts = ['owner', 'reason', 'deadline', 'daysLeft']
+      .filter((k) => typeof entry[k] === 'string' || typeof entry[k] === 'number')
+      .map((k) => `${k === 'daysLeft' ? 'days left' : k}: ${String(entry[k])}`);
     return ` <span class="muted">${escapeHtml(parts.join(', '))}</span>`;
   }
   const attempts = Array.isArray(test.evidence)

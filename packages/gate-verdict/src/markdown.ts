@@ -92,7 +92,9 @@ function excusedLine(test: ExcusedTest): string {
     const owner = typeof entry.owner === 'string' ? `, owner ${escapeMarkdown(entry.owner)}` : '';
     const deadline =
       typeof entry.deadline === 'string' ? `, until ${escapeMarkdown(entry.deadline)}` : '';
-    return `${testLine(test)}${owner}${deadline}`;
+    // Days left come from quarantine-filter, which knows the date: the verdict reads no clock.
+    const left = typeof entry.daysLeft === 'number' ? ` (${entry.daysLeft} days left)` : '';
+    return `${testLine(test)}${owner}${deadline}${left}`;
   }
   const attempts = Array.isArray(test.evidence)
     ? (test.evidence as Array<{ outcome?: string }>).map((a) => a.outcome).join(' → ')

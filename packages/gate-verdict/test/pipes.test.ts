@@ -129,6 +129,17 @@ describe('junit-merge | gate-verdict', () => {
     expect(r.stderr).toMatch(/gate-verdict: -:1: not a JSON record: "<testsuite/);
   });
 
+  it('exits 2 on a stream that does not validate', () => {
+    write({ 'artifacts/unit/junit.xml': suite(fail('b')) });
+    const r = sh(
+      `${merge} 'artifacts/**/*.xml' -q | sed 's/"outcome":"failed"/"outcome":"fine"/g' | ${gate}`,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /\ngate-verdict: -:3: invalid test record: (attempts\.0\.)?outcome must be equal to one of the allowed values/,
+    );
+  });
+
   it('is red when no test ran, unless --allow-empty', () => {
     write({
       'artifacts/unit/junit.xml': suite('<testcase classname="c" name="s"><skipped/></testcase>'),

@@ -43,7 +43,13 @@ async function* stream(...records: TestgateRecord[]): AsyncGenerator<TestgateRec
 
 describe('decideVerdict', () => {
   it('excuses a quarantined failure, citing its entry', async () => {
-    const entry = { blocks: false, test: 'q', owner: 'team-a', deadline: '2026-12-01' };
+    const entry = {
+      blocks: false,
+      test: 'q',
+      owner: 'team-a',
+      deadline: '2026-12-01',
+      daysLeft: 2,
+    };
     const verdict = await decideVerdict(
       stream(leg('unit'), test('ok', 'passed'), test('q', 'failed', { quarantine: entry })),
     );
@@ -59,6 +65,9 @@ describe('decideVerdict', () => {
         evidence: entry,
       },
     ]);
+    expect(renderSummary(verdict)).toContain(
+      '- **q** (unit): q broke, owner team-a, until 2026-12-01 (2 days left)\n',
+    );
   });
 
   it('blocks a quarantined failure whose excuse was withdrawn (blocks: true)', async () => {
