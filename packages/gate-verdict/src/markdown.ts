@@ -126,18 +126,29 @@ export function renderSummary(
   ];
   if (verdict.reasons.length > 0) head.push('### Why it is red', '', findings(verdict.reasons), '');
   head.push('### Legs', '', legTable(verdict.legs));
+  // Byte size kept as the text grows: measuring the whole text for each line would be
+  // quadratic in the number of failures.
   let text = head.join('\n');
+  let bytes = Buffer.byteLength(text);
+  const add = (piece: string): void => {
+    text += piece;
+    bytes += Buffer.byteLength(piece);
+  };
   const section = (title: string, items: string[]): void => {
     if (items.length === 0) return;
-    text += `\n### ${title} (${items.length})\n\n`;
+    add(`\n### ${title} (${items.length})\n\n`);
     let shown = 0;
     for (const item of items) {
-      if (Buffer.byteLength(text) + Buffer.byteLength(item) + RESERVE > limit) break;
-      text += `${item}\n`;
+      const line = `${item}\n`;
+      if (bytes + Buffer.byteLength(line) + RESERVE > limit) break;
+      add(line);
       shown++;
     }
-    if (shown < items.length)
-      text += `\n_… and ${items.length - shown} more, cut to stay under ${Math.round(limit / 1024)} KiB: see ${rest}._\n`;
+    if (shown < items.length) {
+      add(
+        `\n_… and ${items.length - shown} more, cut to stay under ${Math.round(limit / 1024)} KiB: see ${rest}._\n`,
+      );
+    }
   };
   section('Blocking failures', verdict.blocking.map(testLine));
   section('Flaky, not blocking', verdict.excused.filter((t) => t.why === 'flaky').map(excusedLine));
