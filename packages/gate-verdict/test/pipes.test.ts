@@ -111,6 +111,19 @@ describe('junit-merge | gate-verdict', () => {
     ]);
   });
 
+  it('is red for a leg whose only report is not JUnit at all', () => {
+    write({
+      'artifacts/unit/junit.xml': suite(pass('a')),
+      'artifacts/e2e/junit.xml': '<html><body>502 Bad Gateway</body></html>',
+    });
+    const r = sh(`${merge} 'artifacts/**/*.xml' -q | ${gate} --json verdict.json`);
+    expect(r.code).toBe(1);
+    expect(verdictFile().reasons.map((x) => [x.code, x.leg])).toEqual([
+      ['not-junit', 'e2e'],
+      ['leg-unreadable', 'e2e'],
+    ]);
+  });
+
   it('exits 2 on a stream cut off between the stages, and still writes a red summary', () => {
     write({ 'artifacts/unit/junit.xml': suite(pass('a') + pass('b')) });
     const r = sh(
@@ -219,10 +232,10 @@ describe('junit-merge | gate-verdict', () => {
     });
     sh(`${merge} 'artifacts/**/*.xml' -q > stream.jsonl`);
     const once = sh(
-      `${gate} stream.jsonl --json one.json --summary one.md --annotations github -q`,
+      `${gate} stream.jsonl --json one.json --summary one.md --html one.html --annotations github -q`,
     );
     const twice = sh(
-      `${gate} stream.jsonl --json two.json --summary two.md --annotations github -q`,
+      `${gate} stream.jsonl --json two.json --summary two.md --html two.html --annotations github -q`,
     );
     expect(once.code).toBe(1);
     expect(twice.stdout).toBe(once.stdout);
@@ -231,6 +244,9 @@ describe('junit-merge | gate-verdict', () => {
     );
     expect(readFileSync(join(dir, 'two.md'), 'utf8')).toBe(
       readFileSync(join(dir, 'one.md'), 'utf8'),
+    );
+    expect(readFileSync(join(dir, 'two.html'), 'utf8')).toBe(
+      readFileSync(join(dir, 'one.html'), 'utf8'),
     );
   });
 });
