@@ -9,7 +9,7 @@ import type {
   VerdictLeg,
 } from '@testgate/stream';
 import type { Budget } from './budgets.js';
-import { globMatcher } from './glob.js';
+import { globMatcher } from '@testgate/stream';
 
 export interface VerdictOptions {
   /** Legs that must have reported (names), besides what the stream itself expects. */

@@ -2,7 +2,7 @@ export { decideVerdict } from './decide.js';
 export type { VerdictOptions } from './decide.js';
 export { parseBudgets } from './budgets.js';
 export type { Budget } from './budgets.js';
-export { globMatcher } from './glob.js';
+
 export { renderSummary, escapeMarkdown, SUMMARY_LIMIT } from './markdown.js';
 export { githubAnnotations, ANNOTATIONS_PER_KIND } from './annotations.js';
 export { renderTerminal } from './terminal.js';

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { TestgateRecord, VerdictDocument } from '@testgate/stream';
+import { type TestgateRecord, type VerdictDocument, globMatcher } from '@testgate/stream';
 import {
   decideVerdict,
   escapeMarkdown,
   githubAnnotations,
-  globMatcher,
   parseBudgets,
   renderSummary,
 } from '../src/index.js';

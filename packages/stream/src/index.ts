@@ -29,3 +29,4 @@ export { stderrColors, sanitizeForTerminal } from './terminal.js';
 export type { Colors } from './terminal.js';
 export { parseExpectedLegs, readExpectedLegs } from './expected-legs.js';
 export type { ExpectedLeg } from './expected-legs.js';
+export { globMatcher } from './glob.js';
