@@ -82,6 +82,16 @@ export async function generate() {
     format: false,
   });
 
+  const quarantineTypes = await compile(
+    bundleForTypes(schemas, 'urn:testgate:schema:quarantine'),
+    'QuarantineLedger',
+    {
+      bannerComment: HEADER.trim(),
+      additionalProperties: false,
+      declareExternallyReferenced: true,
+      format: false,
+    },
+  );
   const verdictTypes = await compile(
     bundleForTypes(schemas, 'urn:testgate:schema:verdict'),
     'VerdictDocument',
@@ -116,13 +126,16 @@ export async function generate() {
     validateDiagnostic: 'urn:testgate:schema:diagnostic',
     validateEnd: 'urn:testgate:schema:end',
     validateVerdict: 'urn:testgate:schema:verdict',
+    validateQuarantine: 'urn:testgate:schema:quarantine',
   });
   const typesPath = join(outDir, 'types.ts');
   const validatorsPath = join(outDir, 'validators.ts');
   const verdictTypesPath = join(outDir, 'verdict-types.ts');
+  const quarantineTypesPath = join(outDir, 'quarantine-types.ts');
   return {
     [typesPath]: await pretty(types, typesPath),
     [verdictTypesPath]: await pretty(verdictTypes, verdictTypesPath),
+    [quarantineTypesPath]: await pretty(quarantineTypes, quarantineTypesPath),
     [validatorsPath]: HEADER + '// @ts-nocheck\n/* eslint-disable */\n' + validators + '\n',
   };
 }

@@ -1,4 +1,5 @@
 export type * from './generated/types.js';
+export type { QuarantineLedger, QuarantineEntry } from './generated/quarantine-types.js';
 export type {
   VerdictDocument,
   VerdictCounts,
@@ -17,7 +18,7 @@ export {
   formatPlace,
 } from './errors.js';
 export type { Place } from './errors.js';
-export { STREAM_VERSION, validateRecord, validateVerdict } from './validate.js';
+export { STREAM_VERSION, validateQuarantineLedger, validateRecord, validateVerdict } from './validate.js';
 export type { Validation } from './validate.js';
 export { readLines, readRecords } from './read-stream.js';
 export type { ReadOptions } from './read-stream.js';

@@ -1,0 +1,265 @@
+import { createReadStream } from 'node:fs';
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import yargs from 'yargs';
+import {
+  type CliIo,
+  ExitCode,
+  ExitError,
+  InputError,
+  type QuarantineLedger,
+  RecordWriter,
+  UsageError,
+  processIo,
+  readRecords,
+  runMain,
+  sanitizeForTerminal,
+} from '@testgate/stream';
+import { addEntry, formatList, listEntries, removeEntry } from './commands.js';
+import { isCalendarDate, utcDay } from './dates.js';
+import { TOOL, applyQuarantine } from './filter.js';
+import { formatLedger, parseLedger } from './ledger.js';
+
+const USAGE = `quarantine-filter [stream] --file quarantine.json [options]
+quarantine-filter <add|remove|list|check> [options]
+
+Marks quarantined tests in a testgate stream: they still run and show, but their failures
+no longer block, until their deadline. The commands keep the ledger.`;
+
+type Parsed = Record<string, unknown> & { _: unknown[] };
+
+async function parse(argv: string[], io: CliIo): Promise<Parsed | undefined> {
+  const parser = yargs(argv)
+    .scriptName(TOOL)
+    .usage(USAGE)
+    .option('file', {
+      alias: 'f',
+      type: 'string',
+      default: 'quarantine.json',
+      describe: 'The ledger',
+    })
+    .option('today', { type: 'string', describe: 'Today as YYYY-MM-DD, UTC (default: the clock)' })
+    .command(
+      '$0 [stream]',
+      'Mark the quarantined tests of a stream (file or stdin) and pass it on',
+      (y) =>
+        y
+          .positional('stream', {
+            type: 'string',
+            describe: 'A testgate stream; stdin when left out',
+          })
+          .option('expired', {
+            choices: ['fail', 'warn'] as const,
+            default: 'fail' as const,
+            describe: 'fail: an expired entry blocks again (error); warn: still excused (warning)',
+          })
+          .option('max-excused', {
+            type: 'number',
+            default: 10,
+            describe: 'More excused failures than this in one run withdraws the excuse',
+          })
+          .option('mass-failure', {
+            type: 'number',
+            default: 30,
+            describe: 'Percent of tests failing outside quarantine that makes a run a mass failure',
+          })
+          .example(
+            'junit-merge "artifacts/**/*.xml" | $0 --file quarantine.json | gate-verdict',
+            'the gate with a quarantine',
+          ),
+    )
+    .command('add', 'Quarantine a test, with an owner, a reason and a deadline', (y) =>
+      y
+        .option('test', { type: 'string', describe: 'Test id, or a glob over ids with *' })
+        .option('owner', { type: 'string', describe: 'Who fixes it' })
+        .option('reason', { type: 'string', describe: 'Why it is quarantined' })
+        .option('days', { type: 'number', describe: 'Deadline in days from today' })
+        .option('deadline', { type: 'string', describe: 'Deadline, YYYY-MM-DD' })
+        .option('issue', { type: 'string', describe: 'Link to the issue that tracks the fix' })
+        .option('legs', {
+          type: 'string',
+          array: true,
+          describe: 'Only in legs matching these globs',
+        })
+        .option('max-days', { type: 'number', default: 30, describe: 'Longest allowed quarantine' })
+        .example(
+          "$0 add --test 'api::retries on timeout' --owner team-api --reason 'races the mock clock' --days 14",
+          'quarantine one test for two weeks',
+        ),
+    )
+    .command('remove', 'Take a test out of quarantine', (y) =>
+      y
+        .option('test', { type: 'string', demandOption: true, describe: "The entry's test" })
+        .example("$0 remove --test 'api::retries on timeout'", ''),
+    )
+    .command('list', 'Show the entries, overdue first', (y) =>
+      y
+        .option('json', { type: 'boolean', default: false, describe: 'As JSON, with days left' })
+        .example('$0 list', ''),
+    )
+    .command('check', 'Exit 1 when an entry is past its deadline (for a scheduled job)', (y) =>
+      y.example('$0 check', ''),
+    )
+    .epilogue(
+      'Exit codes: 0 done, 1 check found overdue entries, 2 usage error or unusable ledger or stream.',
+    )
+    .strict()
+    .wrap(100)
+    .help()
+    .version(false)
+    .fail((message, error) => {
+      throw error ?? new UsageError(message, `see ${TOOL} --help`);
+    });
+  const { parsed, output } = await new Promise<{ parsed: Parsed; output: string }>((done, fail) => {
+    void parser.parse(argv, {}, (error, parsed, output) =>
+      error ? fail(error) : done({ parsed: parsed as Parsed, output }),
+    );
+  });
+  if (output) {
+    io.stdout.write(`${output}\n`);
+    return undefined;
+  }
+  return parsed;
+}
+
+/** Runs quarantine-filter with `argv` (without node and script) against the given process I/O. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  return runMain(TOOL, io, async () => {
+    const args = await parse(argv, io);
+    if (!args) return ExitCode.ok;
+    const today = args.today === undefined ? utcDay(io.now()) : checkDay(args.today as string);
+    const file = args.file as string;
+    const path = resolve(io.cwd, file);
+    switch (args._[0]) {
+      case 'add': {
+        const ledger = await readLedger(path, file, { missingIsEmpty: true });
+        const next = addEntry(
+          ledger,
+          args as Parameters<typeof addEntry>[1],
+          today,
+          args.maxDays as number,
+        );
+        await writeLedger(path, next);
+        io.stderr.write(
+          `${TOOL}: quarantined ${JSON.stringify(args.test)} until ${next.quarantined.at(-1)!.deadline} in ${file}\n`,
+        );
+        return ExitCode.ok;
+      }
+      case 'remove': {
+        await writeLedger(path, removeEntry(await readLedger(path, file), args.test as string));
+        io.stderr.write(`${TOOL}: removed ${JSON.stringify(args.test)} from ${file}\n`);
+        return ExitCode.ok;
+      }
+      case 'list': {
+        const entries = listEntries(await readLedger(path, file), today);
+        io.stdout.write(
+          args.json
+            ? `${JSON.stringify(entries, null, 2)}\n`
+            : sanitizeForTerminal(formatList(entries)),
+        );
+        return ExitCode.ok;
+      }
+      case 'check': {
+        const overdue = listEntries(await readLedger(path, file), today).filter(
+          (e) => e.daysLeft < 0,
+        );
+        if (overdue.length === 0) return ExitCode.ok;
+        const lines = overdue.map(
+          (e) => `  ${e.test} (owner ${e.owner}): ${-e.daysLeft} day(s) past ${e.deadline}`,
+        );
+        throw new ExitError(
+          ExitCode.red,
+          `${overdue.length} quarantine entr${overdue.length === 1 ? 'y is' : 'ies are'} overdue:\n${sanitizeForTerminal(lines.join('\n'))}`,
+          {
+            place: { file },
+            hint: 'fix each test and remove its entry, or extend its deadline with a reason',
+          },
+        );
+      }
+      default:
+        return filter(args, path, file, today, io);
+    }
+  });
+}
+
+async function filter(
+  args: Parsed,
+  path: string,
+  file: string,
+  today: string,
+  io: CliIo,
+): Promise<number> {
+  const ledger = await readLedger(path, file);
+  const massFailure = args.massFailure as number;
+  if (!(massFailure > 0 && massFailure <= 100))
+    throw new UsageError(
+      `--mass-failure must be a percentage above 0, got: ${String(massFailure)}`,
+    );
+  const maxExcused = args.maxExcused as number;
+  if (!Number.isInteger(maxExcused) || maxExcused < 0)
+    throw new UsageError(`--max-excused must be a whole number, got: ${String(maxExcused)}`);
+  const stream = args.stream as string | undefined;
+  let input: AsyncIterable<Buffer | string> = io.stdin;
+  if (stream !== undefined && stream !== '-') {
+    const full = resolve(io.cwd, stream);
+    if (!(await stat(full).catch(() => undefined))?.isFile())
+      throw new InputError(
+        'no such file',
+        { file: stream },
+        'name the file junit-merge wrote, or pipe the stream in',
+      );
+    input = createReadStream(full);
+  } else if (stream === undefined && io.stdin.isTTY) {
+    throw new UsageError(
+      'no input: pipe a testgate stream in, or name a stream file',
+      `see ${TOOL} --help`,
+    );
+  }
+  const writer = new RecordWriter(io.stdout, { tool: TOOL });
+  const records = readRecords(input, { file: stream ?? '-' });
+  const options = {
+    today,
+    expired: args.expired as 'fail' | 'warn',
+    maxExcused,
+    massFailure: massFailure / 100,
+  };
+  for await (const record of applyQuarantine(records, ledger, options)) {
+    const wait = writer.write(record);
+    if (wait) await wait;
+  }
+  await writer.end();
+  return ExitCode.ok;
+}
+
+function checkDay(value: string): string {
+  if (!isCalendarDate(value))
+    throw new UsageError(`--today must be a date YYYY-MM-DD, got: ${JSON.stringify(value)}`);
+  return value;
+}
+
+async function readLedger(
+  path: string,
+  file: string,
+  options: { missingIsEmpty?: boolean } = {},
+): Promise<QuarantineLedger> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && options.missingIsEmpty) return { quarantined: [] };
+    throw new InputError(
+      `cannot read the ledger (${code ?? (error as Error).message})`,
+      { file },
+      'create it with: quarantine-filter add ...',
+    );
+  }
+  return parseLedger(text, file);
+}
+
+/** Writes the ledger atomically: a temporary file beside it, then a rename over it. */
+async function writeLedger(path: string, ledger: QuarantineLedger): Promise<void> {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  await writeFile(temporary, formatLedger(ledger));
+  await rename(temporary, path);
+}

@@ -1,0 +1,107 @@
+import { type QuarantineEntry, type QuarantineLedger, UsageError } from '@testgate/stream';
+import { addDays, daysBetween, isCalendarDate } from './dates.js';
+
+export interface AddRequest {
+  test?: string | undefined;
+  owner?: string | undefined;
+  reason?: string | undefined;
+  days?: number | undefined;
+  deadline?: string | undefined;
+  issue?: string | undefined;
+  legs?: string[] | undefined;
+}
+
+/**
+ * Adds an entry; refuses one without owner, reason or deadline, with a deadline in the
+ * past or more than `maxDays` away, or for a test (and legs) already quarantined.
+ */
+export function addEntry(
+  ledger: QuarantineLedger,
+  request: AddRequest,
+  today: string,
+  maxDays: number,
+): QuarantineLedger {
+  const missing = (['test', 'owner', 'reason'] as const).filter((key) => !request[key]?.trim());
+  if (missing.length > 0)
+    throw new UsageError(
+      `add needs ${missing.map((k) => `--${k}`).join(', ')}: every quarantine has a test, an owner and a reason`,
+    );
+  if ((request.days === undefined) === (request.deadline === undefined)) {
+    throw new UsageError(
+      'add needs a deadline: --days N or --deadline YYYY-MM-DD (one of them)',
+      'a quarantine is not a parking lot',
+    );
+  }
+  if (request.days !== undefined && (!Number.isInteger(request.days) || request.days < 1)) {
+    throw new UsageError(`--days must be a whole number from 1, got: ${String(request.days)}`);
+  }
+  const deadline = request.deadline ?? addDays(today, request.days!);
+  if (!isCalendarDate(deadline))
+    throw new UsageError(`--deadline must be a date YYYY-MM-DD, got: ${JSON.stringify(deadline)}`);
+  const days = daysBetween(today, deadline);
+  if (days < 1) throw new UsageError(`--deadline ${deadline} is not after today (${today})`);
+  if (days > maxDays)
+    throw new UsageError(
+      `--deadline ${deadline} is ${days} days away, more than --max-days ${maxDays}`,
+      'fix sooner, or raise --max-days deliberately',
+    );
+  const legs = request.legs && request.legs.length > 0 ? [...request.legs].sort() : undefined;
+  const same = ledger.quarantined.find(
+    (e) =>
+      e.test === request.test && JSON.stringify(e.legs ?? null) === JSON.stringify(legs ?? null),
+  );
+  if (same)
+    throw new UsageError(
+      `${JSON.stringify(request.test)} is already quarantined (owner ${same.owner}, deadline ${same.deadline})`,
+      'remove it first to change it',
+    );
+  const entry: QuarantineEntry = {
+    test: request.test!,
+    reason: request.reason!,
+    owner: request.owner!,
+    quarantinedDate: today,
+    deadline,
+  };
+  if (request.issue) entry.issue = request.issue;
+  if (legs) entry.legs = legs;
+  return { ...ledger, quarantined: [...ledger.quarantined, entry] };
+}
+
+/** Removes every entry for the test; refuses when there is none. */
+export function removeEntry(ledger: QuarantineLedger, test: string): QuarantineLedger {
+  const kept = ledger.quarantined.filter((e) => e.test !== test);
+  if (kept.length === ledger.quarantined.length)
+    throw new UsageError(
+      `${JSON.stringify(test)} is not in the ledger`,
+      'list the entries with: quarantine-filter list',
+    );
+  return { ...ledger, quarantined: kept };
+}
+
+export interface ListedEntry extends QuarantineEntry {
+  daysLeft: number;
+}
+
+/** Entries with their days left, overdue first (most overdue first), then soonest due. */
+export function listEntries(ledger: QuarantineLedger, today: string): ListedEntry[] {
+  return ledger.quarantined
+    .map((entry) => ({ ...entry, daysLeft: daysBetween(today, entry.deadline) }))
+    .sort((a, b) => a.daysLeft - b.daysLeft || (a.test < b.test ? -1 : a.test > b.test ? 1 : 0));
+}
+
+/** The list as a table for people. */
+export function formatList(entries: ListedEntry[]): string {
+  if (entries.length === 0) return 'no test is quarantined\n';
+  const rows = entries.map((e) => [
+    e.daysLeft < 0 ? `${-e.daysLeft} overdue` : `${e.daysLeft} left`,
+    e.owner,
+    e.deadline,
+    e.test,
+    e.reason,
+  ]);
+  const header = ['days', 'owner', 'deadline', 'test', 'reason'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string =>
+    cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+}

@@ -1,0 +1,168 @@
+import type {
+  DiagnosticRecord,
+  QuarantineEntry,
+  QuarantineLedger,
+  TestRecord,
+  TestgateRecord,
+} from '@testgate/stream';
+import { daysBetween } from './dates.js';
+import { type CompiledEntry, compileLedger } from './match.js';
+
+export const TOOL = 'quarantine-filter';
+
+export interface FilterOptions {
+  /** Today (UTC, YYYY-MM-DD): entries past their deadline have expired. */
+  today: string;
+  /**
+   * What an expired entry does: `fail` makes its tests block again with an error
+   * diagnostic; `warn` keeps them excused with a warning.
+   * @default 'fail'
+   */
+  expired?: 'fail' | 'warn';
+  /**
+   * More excused failures than this in one run withdraws the excuse (an error diagnostic).
+   * @default 10
+   */
+  maxExcused?: number;
+  /**
+   * A run in which at least this share of the tests that ran failed (outside quarantine)
+   * is a mass failure: quarantined failures in it are not excused either.
+   * @default 0.3
+   */
+  massFailure?: number;
+}
+
+/** The mark a quarantined test carries: its ledger entry, and whether its failure blocks. */
+export type QuarantineMark = QuarantineEntry & {
+  blocks: boolean;
+  daysLeft: number;
+  expired: boolean;
+};
+
+interface Tally {
+  compiled: CompiledEntry;
+  tests: number;
+  failures: number;
+}
+
+/**
+ * Marks every test a ledger entry matches with a `quarantine` object (the entry, days
+ * left, and whether its failure blocks) and passes every record through. A quarantined
+ * failure does not block unless its entry expired (`expired: fail`). At the end come the
+ * diagnostics: expired entries (error, or warning with `expired: warn`), entries that
+ * matched no test (warning), and the blast-radius cap: too many excused failures, or
+ * excused failures in a run that failed en masse, withdraw the excuse with an error.
+ * The stream stays one stream: the input's `end` records are left to the writer.
+ */
+export async function* applyQuarantine(
+  records: AsyncIterable<TestgateRecord>,
+  ledger: QuarantineLedger,
+  options: FilterOptions,
+): AsyncGenerator<TestgateRecord> {
+  const { find, entries } = compileLedger(ledger);
+  const expiredFails = (options.expired ?? 'fail') === 'fail';
+  const tallies = new Map<CompiledEntry, Tally>(
+    entries.map((compiled) => [compiled, { compiled, tests: 0, failures: 0 }]),
+  );
+  let ran = 0;
+  let failedOutside = 0;
+  let excused = 0;
+  let seenRun = false;
+  for await (const record of records) {
+    if (record.type === 'end') continue;
+    if (record.type === 'run') {
+      // Concatenated streams become one: the first run record speaks for them.
+      if (seenRun) continue;
+      seenRun = true;
+    }
+    if (record.type !== 'test') {
+      yield record;
+      continue;
+    }
+    const failed = record.outcome === 'failed' || record.outcome === 'error';
+    if (record.outcome !== 'skipped') ran++;
+    const compiled = find(record.id, record.leg);
+    if (!compiled) {
+      if (failed) failedOutside++;
+      yield record;
+      continue;
+    }
+    const tally = tallies.get(compiled)!;
+    tally.tests++;
+    const daysLeft = daysBetween(options.today, compiled.entry.deadline);
+    const expired = daysLeft < 0;
+    const blocks = failed && expired && expiredFails;
+    if (failed) {
+      tally.failures++;
+      if (!blocks) excused++;
+    }
+    const marked: TestRecord = {
+      ...record,
+      quarantine: { ...compiled.entry, blocks, daysLeft, expired } satisfies QuarantineMark,
+    };
+    yield marked;
+  }
+  yield* endDiagnostics([...tallies.values()], options, {
+    ran,
+    failedOutside,
+    excused,
+    expiredFails,
+  });
+}
+
+function diagnostic(
+  severity: DiagnosticRecord['severity'],
+  code: string,
+  message: string,
+  hint?: string,
+): DiagnosticRecord {
+  return { type: 'diagnostic', tool: TOOL, severity, code, message, ...(hint && { hint }) };
+}
+
+function* endDiagnostics(
+  tallies: Tally[],
+  options: FilterOptions,
+  run: { ran: number; failedOutside: number; excused: number; expiredFails: boolean },
+): Generator<DiagnosticRecord> {
+  for (const { compiled, tests } of tallies) {
+    const { entry } = compiled;
+    const overdue = -daysBetween(options.today, entry.deadline);
+    if (overdue > 0 && tests > 0) {
+      const message = `quarantine of ${JSON.stringify(entry.test)} expired ${overdue} day(s) ago (deadline ${entry.deadline}, owner ${entry.owner})`;
+      yield run.expiredFails
+        ? diagnostic(
+            'error',
+            'quarantine-expired',
+            `${message}: its failures block again`,
+            'fix the test and remove the entry, or extend the deadline with an explanation',
+          )
+        : diagnostic('warning', 'quarantine-expired', `${message}: still excused (--expired warn)`);
+    }
+    if (tests === 0) {
+      yield diagnostic(
+        'warning',
+        'quarantine-stale',
+        `quarantine entry ${JSON.stringify(entry.test)} (owner ${entry.owner}) matched no test in this run`,
+        'remove it if the test was renamed or deleted',
+      );
+    }
+  }
+  const maxExcused = options.maxExcused ?? 10;
+  if (run.excused > maxExcused) {
+    yield diagnostic(
+      'error',
+      'quarantine-excuse-withdrawn',
+      `${run.excused} quarantined failures in one run, more than --max-excused ${maxExcused}: the excuse is withdrawn`,
+      'so many failures at once is an outage, not flakiness; look at what they share',
+    );
+  }
+  const share = run.ran === 0 ? 0 : run.failedOutside / run.ran;
+  if (run.excused > 0 && share >= (options.massFailure ?? 0.3)) {
+    yield diagnostic(
+      'error',
+      'quarantine-excuse-withdrawn',
+      `quarantined failures in a run where ${Math.round(share * 100)}% of the tests failed: the excuse is withdrawn`,
+      'a mass failure must not hide behind quarantine',
+    );
+  }
+}
