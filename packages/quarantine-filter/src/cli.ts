@@ -18,6 +18,7 @@ import {
 import { addEntry, formatList, listEntries, removeEntry } from './commands.js';
 import { isCalendarDate, utcDay } from './dates.js';
 import { TOOL, applyQuarantine } from './filter.js';
+import { type Lane, type Runner, selectArgs, shellQuote } from './select.js';
 import { formatLedger, parseLedger } from './ledger.js';
 
 const USAGE = `quarantine-filter [stream] --file quarantine.json [options]
@@ -97,6 +98,34 @@ async function parse(argv: string[], io: CliIo): Promise<Parsed | undefined> {
         .option('json', { type: 'boolean', default: false, describe: 'As JSON, with days left' })
         .example('$0 list', ''),
     )
+    .command(
+      'select',
+      'Print what to pass a runner to run only the quarantined tests, or to leave them out',
+      (y) =>
+        y
+          .option('lane', {
+            choices: ['blocking', 'quarantine'] as const,
+            demandOption: true,
+            describe: 'blocking: everything but the quarantined tests; quarantine: only them',
+          })
+          .option('runner', {
+            choices: ['vitest', 'jest', 'pytest', 'playwright', 'go', 'ids'] as const,
+            demandOption: true,
+            describe: 'Whose command line to write',
+          })
+          .option('leg', {
+            type: 'string',
+            describe: 'The leg this runs in, for entries restricted to some legs',
+          })
+          .example(
+            'eval "npx vitest run $($0 select --lane blocking --runner vitest)"',
+            'the blocking lane',
+          )
+          .example(
+            'args=$($0 select --lane quarantine --runner pytest); [ -z "$args" ] || eval "pytest $args"',
+            'the quarantine lane',
+          ),
+    )
     .command('check', 'Exit 1 when an entry is past its deadline (for a scheduled job)', (y) =>
       y.example('$0 check', ''),
     )
@@ -156,6 +185,27 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
           args.json
             ? `${JSON.stringify(entries, null, 2)}\n`
             : sanitizeForTerminal(formatList(entries)),
+        );
+        return ExitCode.ok;
+      }
+      case 'select': {
+        const ledger = await readLedger(path, file, { missingIsEmpty: true });
+        const selected = selectArgs(ledger, {
+          lane: args.lane as Lane,
+          runner: args.runner as Runner,
+          today,
+          leg: args.leg as string | undefined,
+        });
+        if (selected.length === 0) {
+          io.stderr.write(
+            `${TOOL}: no test is quarantined${args.lane === 'quarantine' ? ': the quarantine lane has nothing to run' : ''}\n`,
+          );
+          return ExitCode.ok;
+        }
+        io.stdout.write(
+          args.runner === 'ids'
+            ? `${selected.join('\n')}\n`
+            : `${selected.map(shellQuote).join(' ')}\n`,
         );
         return ExitCode.ok;
       }
