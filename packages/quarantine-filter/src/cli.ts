@@ -91,12 +91,12 @@ async function parse(argv: string[], io: CliIo): Promise<Parsed | undefined> {
     .command('remove', 'Take a test out of quarantine', (y) =>
       y
         .option('test', { type: 'string', demandOption: true, describe: "The entry's test" })
-        .example("$0 remove --test 'api::retries on timeout'", ''),
+        .example("$0 remove --test 'api::retries on timeout'", 'take one test out of quarantine'),
     )
     .command('list', 'Show the entries, overdue first', (y) =>
       y
         .option('json', { type: 'boolean', default: false, describe: 'As JSON, with days left' })
-        .example('$0 list', ''),
+        .example('$0 list', 'who owns what, and how long it has left'),
     )
     .command(
       'select',
@@ -127,7 +127,7 @@ async function parse(argv: string[], io: CliIo): Promise<Parsed | undefined> {
           ),
     )
     .command('check', 'Exit 1 when an entry is past its deadline (for a scheduled job)', (y) =>
-      y.example('$0 check', ''),
+      y.example('$0 check', 'in a scheduled job: red when a deadline has passed'),
     )
     .epilogue(
       'Exit codes: 0 done, 1 check found overdue entries, 2 usage error or unusable ledger or stream.',
