@@ -18,7 +18,12 @@ export {
   formatPlace,
 } from './errors.js';
 export type { Place } from './errors.js';
-export { STREAM_VERSION, validateQuarantineLedger, validateRecord, validateVerdict } from './validate.js';
+export {
+  STREAM_VERSION,
+  validateQuarantineLedger,
+  validateRecord,
+  validateVerdict,
+} from './validate.js';
 export type { Validation } from './validate.js';
 export { readLines, readRecords } from './read-stream.js';
 export type { ReadOptions } from './read-stream.js';

@@ -15,8 +15,12 @@ const validateVerdictFn = generated.validateVerdict as CompiledValidator;
 const validateQuarantineFn = generated.validateQuarantine as CompiledValidator;
 
 /** Checks a quarantine ledger; the problem names the entry and field at fault. */
-export function validateQuarantineLedger(value: unknown): { ok: true } | { ok: false; problem: string } {
-  return validateQuarantineFn(value) ? { ok: true } : { ok: false, problem: describeErrors(validateQuarantineFn.errors ?? []) };
+export function validateQuarantineLedger(
+  value: unknown,
+): { ok: true } | { ok: false; problem: string } {
+  return validateQuarantineFn(value)
+    ? { ok: true }
+    : { ok: false, problem: describeErrors(validateQuarantineFn.errors ?? []) };
 }
 
 /** Checks a verdict document (gate-verdict --json) against its schema. */
