@@ -22,7 +22,7 @@ import { type Lane, type Runner, selectArgs, shellQuote } from './select.js';
 import { formatLedger, parseLedger } from './ledger.js';
 
 const USAGE = `quarantine-filter [stream] --file quarantine.json [options]
-quarantine-filter <add|remove|list|check> [options]
+quarantine-filter <add|remove|list|check|select> [options]
 
 Marks quarantined tests in a testgate stream: they still run and show, but their failures
 no longer block, until their deadline. The commands keep the ledger.`;
