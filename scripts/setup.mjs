@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pruneDist } from './prune-dist.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -60,3 +61,4 @@ const packages = readdirSync(join(root, 'packages'))
   .filter((name) => existsSync(join(root, 'packages', name, 'tsconfig.json')))
   .map((name) => `packages/${name}`);
 run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', ...packages]);
+for (const dir of packages) pruneDist(join(root, dir));

@@ -1,0 +1,115 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The packages as a user gets them: packed tarballs installed into an empty project with
+// no workspace around, then used through npx and imported as libraries.
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  packageManager: string;
+};
+const PACKAGES = ['stream', 'junit-merge', 'quarantine-filter', 'gate-verdict'];
+
+let dir: string;
+
+function sh(script: string, cwd: string) {
+  const r = spawnSync('bash', ['--norc', '--noprofile', '-c', `set -o pipefail; ${script}`], {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NO_COLOR: '1',
+      npm_config_update_notifier: 'false',
+    },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'testgate-pack-'));
+  for (const name of PACKAGES) {
+    const packed = sh(
+      `npx --yes ${packageManager} pack --pack-destination ${dir}`,
+      join(root, 'packages', name),
+    );
+    expect(packed.code, packed.stderr).toBe(0);
+  }
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'a-project', private: true, type: 'module' }),
+  );
+  const tarballs = readdirSync(dir).filter((f) => f.endsWith('.tgz'));
+  expect(tarballs).toHaveLength(PACKAGES.length);
+  const install = sh(
+    `npm install --no-audit --no-fund ${tarballs.map((t) => `./${t}`).join(' ')}`,
+    dir,
+  );
+  expect(install.code, install.stderr).toBe(0);
+  writeFileSync(
+    join(dir, 'pass.xml'),
+    '<testsuite name="s"><testcase classname="c" name="ok" time="0.1"/></testsuite>',
+  );
+  writeFileSync(
+    join(dir, 'fail.xml'),
+    '<testsuite name="s"><testcase classname="c" name="bad"><failure message="no"/></testcase></testsuite>',
+  );
+}, 240_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the packed packages in a project of their own', () => {
+  it('ship no stale build output and no test file', () => {
+    for (const name of PACKAGES) {
+      const listing = sh(`tar -tzf testgate-${name}-*.tgz`, dir).stdout;
+      expect(listing).not.toMatch(/_spool|expect\.js|\/test\//);
+      expect(listing).toContain('package/dist/index.js');
+    }
+  });
+
+  it('run as a gate through npx', () => {
+    writeFileSync(
+      join(dir, 'q.json'),
+      JSON.stringify({
+        quarantined: [
+          {
+            test: 'c::bad',
+            reason: 'r',
+            owner: 'o',
+            quarantinedDate: '2026-11-01',
+            deadline: '2026-11-10',
+          },
+        ],
+      }),
+    );
+    const quarantined = sh(
+      'npx junit-merge pass.xml fail.xml -q | npx quarantine-filter --file q.json --today 2026-11-02 | npx gate-verdict -q',
+      dir,
+    );
+    expect(quarantined.code, quarantined.stderr).toBe(0);
+    const plain = sh('npx junit-merge pass.xml -q | npx gate-verdict', dir);
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toMatch(/gate-verdict: GREEN/);
+    const red = sh('npx junit-merge pass.xml fail.xml -q | npx gate-verdict -q', dir);
+    expect(red.code).toBe(1);
+  });
+
+  it('import as libraries', () => {
+    const script = `
+      import { readRecords, validateRecord } from '@testgate/stream';
+      import { mergeLegs, fileSource } from '@testgate/junit-merge';
+      import { decideVerdict } from '@testgate/gate-verdict';
+      import { parseLedger, selectArgs } from '@testgate/quarantine-filter';
+      const legs = [];
+      for await (const { leg } of mergeLegs([{ name: 'x', sources: [fileSource('fail.xml')] }])) legs.push(leg.counts.failed);
+      const ledger = parseLedger('{"quarantined": []}', 'q.json');
+      console.log(JSON.stringify([legs, typeof readRecords, validateRecord({ type: 'end', tool: 't', records: 1 }).ok, typeof decideVerdict, selectArgs(ledger, { lane: 'blocking', runner: 'ids', today: '2026-11-01' })]));`;
+    writeFileSync(join(dir, 'use.mjs'), script);
+    const r = sh('node use.mjs', dir);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual([[1], 'function', true, 'function', []]);
+  });
+});
