@@ -70,6 +70,21 @@ describe('the packed packages in a project of their own', () => {
     }
   });
 
+  it('pass publint and are-the-types-wrong', () => {
+    for (const name of PACKAGES) {
+      const tarball = readdirSync(dir).find((f) => f.startsWith(`testgate-${name}-`))!;
+      const lint = sh(`${join(root, 'node_modules/.bin/publint')} --strict ${tarball}`, dir);
+      expect(lint.code, lint.stdout + lint.stderr).toBe(0);
+      expect(lint.stdout).toContain('All good!');
+      // ESM only, as the house style wants: CommonJS resolution is not a target.
+      const types = sh(
+        `${join(root, 'node_modules/.bin/attw')} ${tarball} --profile esm-only --format ascii`,
+        dir,
+      );
+      expect(types.code, types.stdout + types.stderr).toBe(0);
+    }
+  }, 120_000);
+
   it('run as a gate through npx', () => {
     writeFileSync(
       join(dir, 'q.json'),
