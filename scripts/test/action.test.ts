@@ -1,0 +1,114 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+// The composite Action, run as GitHub runs its step: action/run.sh with the inputs as the
+// TESTGATE_* variables action.yml sets and GitHub's own variables, on this checkout's builds.
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+let dir: string;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'testgate-action-'));
+  for (const [leg, cases] of [
+    ['api-node22', '<testcase classname="api" name="ok"/>'],
+    [
+      'api-node24',
+      '<testcase classname="api" name="ok"/><testcase classname="api" name="flaky" file="src/api.test.ts" line="7"><failure message="timeout"/></testcase>',
+    ],
+  ]) {
+    mkdirSync(join(dir, 'artifacts', leg!), { recursive: true });
+    writeFileSync(
+      join(dir, 'artifacts', leg!, 'junit.xml'),
+      `<testsuite name="s">${cases}</testsuite>`,
+    );
+  }
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function runAction(inputs: Record<string, string>) {
+  writeFileSync(join(dir, 'summary.md'), '');
+  writeFileSync(join(dir, 'output.txt'), '');
+  const r = spawnSync('bash', [join(root, 'action/run.sh')], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: {
+      PATH: process.env.PATH,
+      HOME: dir,
+      GITHUB_ACTIONS: 'true',
+      GITHUB_SHA: 'abc123',
+      GITHUB_REF_NAME: 'main',
+      GITHUB_RUN_ID: '7',
+      GITHUB_RUN_ATTEMPT: '1',
+      GITHUB_STEP_SUMMARY: join(dir, 'summary.md'),
+      GITHUB_OUTPUT: join(dir, 'output.txt'),
+      TESTGATE_FROM: root,
+      ...inputs,
+    },
+  });
+  return {
+    code: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    summary: readFileSync(join(dir, 'summary.md'), 'utf8'),
+    output: readFileSync(join(dir, 'output.txt'), 'utf8'),
+  };
+}
+
+describe('the testgate Action', () => {
+  it('declares, for every input, the variable its step reads', () => {
+    const action = parse(readFileSync(join(root, 'action.yml'), 'utf8')) as {
+      inputs: Record<string, unknown>;
+      runs: { steps: Array<{ env: Record<string, string> }> };
+    };
+    const env = action.runs.steps[0]!.env;
+    expect(Object.values(env).sort()).toEqual(
+      Object.keys(action.inputs)
+        .map((i) => `\${{ inputs.${i} }}`)
+        .sort(),
+    );
+    const script = readFileSync(join(root, 'action/run.sh'), 'utf8');
+    for (const name of Object.keys(env)) expect(script).toContain(name);
+  });
+
+  it('is red on a failure, with the summary, an annotation on the line and the verdict output', () => {
+    const r = runAction({ TESTGATE_EXPECT: '["api-node22","api-node24"]' });
+    expect(r.code).toBe(1);
+    expect(r.output).toBe('verdict=red\n');
+    expect(r.summary).toMatch(/^## ❌ Test gate: red/);
+    expect(r.stdout).toContain(
+      '::error file=src/api.test.ts,line=7,title=failed%3A api%3A%3Aflaky::api::flaky (api-node24)%0Atimeout\n',
+    );
+    expect(readFileSync(join(dir, 'testgate-report.html'), 'utf8')).toContain('Test gate: red');
+    expect(r.stderr).toContain(
+      'testgate: no quarantine ledger at quarantine.json; running without quarantine',
+    );
+  });
+
+  it('is green once the failure is quarantined, and red again for a missing leg', () => {
+    writeFileSync(
+      join(dir, 'quarantine.json'),
+      JSON.stringify({
+        quarantined: [
+          {
+            test: 'api::flaky',
+            reason: 'timing',
+            owner: 'team-api',
+            quarantinedDate: '2026-11-01',
+            deadline: '2099-01-01',
+          },
+        ],
+      }),
+    );
+    const green = runAction({ TESTGATE_EXPECT: '["api-node22","api-node24"]' });
+    expect(green.code, green.stderr).toBe(0);
+    expect(green.output).toBe('verdict=green\n');
+    expect(green.summary).toContain('### Quarantined (1)');
+    const missing = runAction({ TESTGATE_EXPECT: '["api-node22","api-node24","worker-node22"]' });
+    expect(missing.code).toBe(1);
+    expect(missing.summary).toContain('expected leg "worker-node22" has no report');
+  });
+});
