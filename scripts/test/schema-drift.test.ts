@@ -12,3 +12,13 @@ describe('generated types and validators', () => {
     }
   });
 });
+
+describe('docs/schemas.md', () => {
+  it('matches what schemas/ generates today (run `npm run generate` after changing a schema)', async () => {
+    // @ts-expect-error: a plain .mjs script without type declarations
+    const { generateDocs } = await import('../generate-docs.mjs');
+    expect(readFileSync(new URL('../../docs/schemas.md', import.meta.url), 'utf8')).toBe(
+      (generateDocs as () => string)(),
+    );
+  });
+});
