@@ -67,6 +67,8 @@ describe('the packed packages in a project of their own', () => {
       const listing = sh(`tar -tzf testgate-${name}-*.tgz`, dir).stdout;
       expect(listing).not.toMatch(/_spool|expect\.js|\/test\//);
       expect(listing).toContain('package/dist/index.js');
+      for (const file of ['README.md', 'CHANGELOG.md', 'LICENSE'])
+        expect(listing).toContain(`package/${file}`);
     }
   });
 
