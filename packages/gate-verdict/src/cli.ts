@@ -8,6 +8,7 @@ import {
   InputError,
   UsageError,
   type VerdictDocument,
+  parseArguments,
   processIo,
   readExpectedLegs,
   readRecords,
@@ -97,17 +98,8 @@ async function parseArgs(argv: string[], io: CliIo): Promise<Args | undefined> {
     .fail((message, error) => {
       throw error ?? new UsageError(message, `see ${TOOL} --help`);
     });
-  const { parsed, output } = await new Promise<{ parsed: Record<string, unknown>; output: string }>(
-    (done, fail) => {
-      void parser.parse(argv, {}, (error, parsed, output) =>
-        error ? fail(error) : done({ parsed, output }),
-      );
-    },
-  );
-  if (output) {
-    io.stdout.write(`${output}\n`);
-    return undefined;
-  }
+  const parsed = await parseArguments(parser, argv, io);
+  if (!parsed) return undefined;
   const positional = (parsed._ as unknown[]).map(String);
   if (positional.length > 1)
     throw new UsageError(

@@ -5,6 +5,7 @@ import {
   ExitCode,
   InputError,
   UsageError,
+  parseArguments,
   processIo,
   readExpectedLegs,
   runMain,
@@ -108,17 +109,8 @@ async function parseArgs(argv: string[], io: CliIo): Promise<Args | undefined> {
     .fail((message, error) => {
       throw error ?? new UsageError(message, `see ${TOOL} --help`);
     });
-  const { parsed, output } = await new Promise<{ parsed: Record<string, unknown>; output: string }>(
-    (done, fail) => {
-      void parser.parse(argv, {}, (error, parsed, output) =>
-        error ? fail(error) : done({ parsed, output }),
-      );
-    },
-  );
-  if (output) {
-    io.stdout.write(`${output}\n`);
-    return undefined;
-  }
+  const parsed = await parseArguments(parser, argv, io);
+  if (!parsed) return undefined;
   const maxText = parsed.maxText as number;
   if (!Number.isInteger(maxText) || maxText < 1)
     throw new UsageError(

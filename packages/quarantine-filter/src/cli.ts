@@ -10,6 +10,7 @@ import {
   type QuarantineLedger,
   RecordWriter,
   UsageError,
+  parseArguments,
   processIo,
   readRecords,
   runMain,
@@ -139,16 +140,7 @@ async function parse(argv: string[], io: CliIo): Promise<Parsed | undefined> {
     .fail((message, error) => {
       throw error ?? new UsageError(message, `see ${TOOL} --help`);
     });
-  const { parsed, output } = await new Promise<{ parsed: Parsed; output: string }>((done, fail) => {
-    void parser.parse(argv, {}, (error, parsed, output) =>
-      error ? fail(error) : done({ parsed: parsed as Parsed, output }),
-    );
-  });
-  if (output) {
-    io.stdout.write(`${output}\n`);
-    return undefined;
-  }
-  return parsed;
+  return (await parseArguments(parser, argv, io)) as Parsed | undefined;
 }
 
 /** Runs quarantine-filter with `argv` (without node and script) against the given process I/O. */

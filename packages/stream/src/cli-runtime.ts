@@ -60,3 +60,36 @@ export async function runMain(
     io.stdout.off('error', onError);
   }
 }
+
+/** The part of a yargs parser that `parseArguments` needs. */
+export interface ArgumentParser {
+  parse(
+    argv: string[],
+    context: object,
+    callback: (error: Error | undefined, parsed: Record<string, unknown>, output: string) => void,
+  ): unknown;
+}
+
+/**
+ * Parses the command line with output captured instead of printed: `--help` goes to
+ * `io.stdout` and gives undefined (the tool then exits 0); a parse error is thrown, for
+ * `runMain` to report with exit 2.
+ */
+export async function parseArguments(
+  parser: ArgumentParser,
+  argv: string[],
+  io: CliIo,
+): Promise<Record<string, unknown> | undefined> {
+  const { parsed, output } = await new Promise<{ parsed: Record<string, unknown>; output: string }>(
+    (done, fail) => {
+      parser.parse(argv, {}, (error, parsed, output) =>
+        error ? fail(error) : done({ parsed, output }),
+      );
+    },
+  );
+  if (output) {
+    io.stdout.write(`${output}\n`);
+    return undefined;
+  }
+  return parsed;
+}
