@@ -11,7 +11,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   packageManager: string;
 };
-const PACKAGES = ['stream', 'junit-merge', 'quarantine-filter', 'gate-verdict'];
+const PACKAGES = ['stream', 'junit-merge', 'quarantine-filter', 'gate-verdict', 'test-metrics'];
 
 let dir: string;
 
