@@ -1,7 +1,9 @@
+import { resolve } from 'node:path';
 import yargs from 'yargs';
 import {
   type CliIo,
   type DiagnosticRecord,
+  type RunRecord,
   ExitCode,
   InputError,
   UsageError,
@@ -11,6 +13,7 @@ import {
   runMain,
 } from '@testgate/stream';
 import { findLegs } from './_inputs.js';
+import { DirectFileOutput } from './_file-output.js';
 import { LegFiles } from './_leg-files.js';
 import { openOutput, writeJunit, writeStream } from './_outputs.js';
 import { legOutputs, threadsFor } from './_run-legs.js';
@@ -155,6 +158,24 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const warnings: DiagnosticRecord[] = [];
     const totals = { legs: 0, tests: 0, failed: 0, flaky: 0, records: 0 };
     let earliest: string | undefined;
+    const run = (start: string | undefined) =>
+      runRecord(
+        TOOL,
+        {
+          commit: args.commit,
+          branch: args.branch,
+          runId: args.runId,
+          attempt: args.runAttempt,
+          startedAt: start,
+        },
+        io.env,
+      );
+    // A regular file as output takes each leg as it is merged; stdout gets the whole
+    // stream at the end, once the run record's start time is known.
+    const direct =
+      args.format === 'ndjson' && args.output !== undefined && args.output !== '-'
+        ? openDirect(resolve(io.cwd, args.output), run(startedAt), args.output)
+        : undefined;
     try {
       const plans = planLegs(legs, expect);
       for await (const batch of legOutputs(
@@ -164,6 +185,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         await threadsFor(plans, args.jobs),
       )) {
         if (args.strict) failOnError(batch.diagnostics);
+        direct?.appendLeg(files.path(totals.legs), batch.records);
         totals.records += batch.records;
         totals.legs++;
         totals.tests += batch.leg.counts.tests;
@@ -173,31 +195,38 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         if (batch.earliestTimestamp && (!earliest || batch.earliestTimestamp < earliest))
           earliest = batch.earliestTimestamp;
       }
-      const run = runRecord(
-        TOOL,
-        {
-          commit: args.commit,
-          branch: args.branch,
-          runId: args.runId,
-          attempt: args.runAttempt,
-          startedAt: startedAt ?? earliest ?? io.now().toISOString(),
-        },
-        io.env,
-      );
-      const out = await openOutput(args.output, io);
-      try {
-        const bytes = files.read(totals.legs);
-        if (args.format === 'junit') await writeJunit(run, bytes, out.stream);
-        else await writeStream(run, bytes, totals.records, out.stream);
-      } finally {
-        await out.close();
+      const start = startedAt ?? earliest ?? io.now().toISOString();
+      if (direct) {
+        direct.finish(start);
+      } else {
+        const out = await openOutput(args.output, io);
+        try {
+          const bytes = files.read(totals.legs);
+          if (args.format === 'junit') await writeJunit(run(start), bytes, out.stream);
+          else await writeStream(run(start), bytes, totals.records, out.stream);
+        } finally {
+          await out.close();
+        }
       }
+    } catch (error) {
+      direct?.abort();
+      throw error;
     } finally {
       files.dispose();
     }
     if (!args.quiet) printSummary(io, warnings, totals);
     return ExitCode.ok;
   });
+}
+
+function openDirect(path: string, run: RunRecord, shown: string): DirectFileOutput {
+  try {
+    return new DirectFileOutput(path, run);
+  } catch (error) {
+    throw new UsageError(
+      `--output ${shown}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
+  }
 }
 
 function checkTimestamp(value: string): string {

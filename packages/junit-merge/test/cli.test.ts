@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -190,6 +190,26 @@ describe('junit-merge CLI', () => {
     const summary = (tests: TestRecord[]) =>
       tests.map((t) => `${t.classname}|${t.name}|${t.outcome}|${t.attempts.length}`).sort();
     expect(summary(back)).toEqual(summary(direct));
+  });
+
+  it('writes the same bytes into a file (leg by leg, start time set last) as to stdout', async () => {
+    artifacts({
+      'a/junit.xml': passing,
+      'b/junit.xml': failing,
+      'c/junit.xml': fixture('junit/node-test/outcomes.xml'),
+    });
+    const piped = await merge(['artifacts', '-q'], { cwd: dir });
+    expect((await merge(['artifacts', '-q', '-o', 'direct.jsonl'], { cwd: dir })).code).toBe(0);
+    expect(readFileSync(join(dir, 'direct.jsonl'), 'utf8')).toBe(piped.stdout);
+    expect(records(piped.stdout)[0]).toMatchObject({ startedAt: '2026-02-03T04:00:00.000Z' });
+  });
+
+  it('leaves no half-written file when --strict stops it', async () => {
+    artifacts({ 'a/junit.xml': passing, 'b/junit.xml': '<html/>' });
+    expect(
+      (await merge(['artifacts', '-q', '--strict', '-o', 'out.jsonl'], { cwd: dir })).code,
+    ).toBe(2);
+    expect(existsSync(join(dir, 'out.jsonl'))).toBe(false);
   });
 
   it('writes to a file with -o', async () => {

@@ -1,0 +1,70 @@
+import { closeSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { type RunRecord, toJsonLines } from '@testgate/stream';
+import { TOOL } from './merge.js';
+
+// Same width as any startedAt written later (toISOString of a four-digit year).
+const PLACEHOLDER = '0000-01-01T00:00:00.000Z';
+const COPY_CHUNK = 1 << 20;
+
+/**
+ * Writes the stream straight into a regular file, each leg as soon as it is merged,
+ * instead of holding every leg until the end: the run record goes first with a
+ * placeholder start time of the same width, which is written into place once the
+ * earliest timestamp is known. Until then the file has no end record, so a reader sees
+ * a stream cut off, never a wrong one.
+ */
+export class DirectFileOutput {
+  readonly #path: string;
+  readonly #fd: number;
+  readonly #startedAtOffset: number | undefined;
+  #records = 1;
+  #buffer = Buffer.allocUnsafe(COPY_CHUNK);
+
+  constructor(path: string, run: RunRecord) {
+    this.#path = path;
+    this.#fd = openSync(path, 'w');
+    const pending = run.startedAt === undefined;
+    const line = toJsonLines([pending ? { ...run, startedAt: PLACEHOLDER } : run], { tool: TOOL });
+    if (pending) {
+      const at = line.indexOf(`"startedAt":"${PLACEHOLDER}"`) + '"startedAt":"'.length;
+      this.#startedAtOffset = Buffer.byteLength(line.slice(0, at));
+    }
+    writeSync(this.#fd, line);
+  }
+
+  /** Appends a merged leg's file (and removes it). */
+  appendLeg(file: string, records: number): void {
+    const fd = openSync(file, 'r');
+    try {
+      for (;;) {
+        const length = readSync(fd, this.#buffer, 0, COPY_CHUNK, null);
+        if (length === 0) break;
+        writeSync(this.#fd, this.#buffer, 0, length);
+      }
+    } finally {
+      closeSync(fd);
+    }
+    rmSync(file, { force: true });
+    this.#records += records;
+  }
+
+  /** Writes the end record and, when it was pending, the start time into its place. */
+  finish(startedAt: string): void {
+    writeSync(
+      this.#fd,
+      toJsonLines([{ type: 'end', tool: TOOL, records: this.#records }], { tool: TOOL }),
+    );
+    if (this.#startedAtOffset !== undefined) {
+      if (startedAt.length !== PLACEHOLDER.length)
+        throw new Error(`startedAt ${startedAt} does not fit its place`);
+      writeSync(this.#fd, startedAt, this.#startedAtOffset);
+    }
+    closeSync(this.#fd);
+  }
+
+  /** Removes a half-written file (a strict failure): no output rather than a cut one. */
+  abort(): void {
+    closeSync(this.#fd);
+    unlinkSync(this.#path);
+  }
+}
