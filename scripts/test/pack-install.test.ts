@@ -120,13 +120,14 @@ describe('the packed packages in a project of their own', () => {
       import { mergeLegs, fileSource } from '@testgate/junit-merge';
       import { decideVerdict } from '@testgate/gate-verdict';
       import { parseLedger, selectArgs } from '@testgate/quarantine-filter';
+      import { renderMetrics } from '@testgate/test-metrics';
       const legs = [];
       for await (const { leg } of mergeLegs([{ name: 'x', sources: [fileSource('fail.xml')] }])) legs.push(leg.counts.failed);
       const ledger = parseLedger('{"quarantined": []}', 'q.json');
-      console.log(JSON.stringify([legs, typeof readRecords, validateRecord({ type: 'end', tool: 't', records: 1 }).ok, typeof decideVerdict, selectArgs(ledger, { lane: 'blocking', runner: 'ids', today: '2026-11-01' })]));`;
+      console.log(JSON.stringify([legs, typeof readRecords, validateRecord({ type: 'end', tool: 't', records: 1 }).ok, typeof decideVerdict, selectArgs(ledger, { lane: 'blocking', runner: 'ids', today: '2026-11-01' }), typeof renderMetrics]));`;
     writeFileSync(join(dir, 'use.mjs'), script);
     const r = sh('node use.mjs', dir);
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual([[1], 'function', true, 'function', []]);
+    expect(JSON.parse(r.stdout)).toEqual([[1], 'function', true, 'function', [], 'function']);
   });
 });
