@@ -9,6 +9,7 @@ import {
   UsageError,
   type VerdictDocument,
   parseArguments,
+  withHouseRules,
   processIo,
   readExpectedLegs,
   readRecords,
@@ -45,59 +46,57 @@ interface Args {
 }
 
 async function parseArgs(argv: string[], io: CliIo): Promise<Args | undefined> {
-  const parser = yargs(argv)
-    .scriptName(TOOL)
-    .usage(USAGE)
-    .option('expect', {
-      type: 'string',
-      describe:
-        'Legs that must have reported: a JSON array of names or {name, ...} objects, inline or a file',
-    })
-    .option('flaky', {
-      choices: ['warn', 'fail'] as const,
-      default: 'warn' as const,
-      describe: 'warn: flaky tests show, do not block; fail: they make the gate red',
-    })
-    .option('allow-empty', {
-      type: 'boolean',
-      default: false,
-      describe: 'Green even when no test ran',
-    })
-    .option('budgets', {
-      type: 'string',
-      describe: 'Timing budgets: {"budgets": [{"leg"|"suite": glob, "target": s, "hard": s}]}',
-    })
-    .option('summary', {
-      type: 'string',
-      describe: 'Append a Markdown summary to FILE (point it at $GITHUB_STEP_SUMMARY)',
-    })
-    .option('json', { type: 'string', describe: 'Write the verdict document to FILE' })
-    .option('html', {
-      type: 'string',
-      describe: 'Write one self-contained HTML report to FILE: every test, with filters and search',
-    })
-    .option('annotations', {
-      choices: ['github'] as const,
-      describe: 'Print workflow-command annotations for blocking failures on stdout',
-    })
-    .option('quiet', {
-      alias: 'q',
-      type: 'boolean',
-      default: false,
-      describe: 'Print nothing on stderr but errors',
-    })
-    .example(
-      `junit-merge 'artifacts/**/*.xml' | $0 --summary "$GITHUB_STEP_SUMMARY"`,
-      'the required check',
-    )
-    .epilogue('Exit codes: 0 green, 1 red, 2 usage error or unusable input (never green).')
-    .strictOptions()
-    .wrap(100)
-    .help()
-    .version(false)
-    .fail((message, error) => {
-      throw error ?? new UsageError(message, `see ${TOOL} --help`);
-    });
+  const parser = withHouseRules(
+    yargs(argv)
+      .scriptName(TOOL)
+      .usage(USAGE)
+      .option('expect', {
+        type: 'string',
+        describe:
+          'Legs that must have reported: a JSON array of names or {name, ...} objects, inline or a file',
+      })
+      .option('flaky', {
+        choices: ['warn', 'fail'] as const,
+        default: 'warn' as const,
+        describe: 'warn: flaky tests show, do not block; fail: they make the gate red',
+      })
+      .option('allow-empty', {
+        type: 'boolean',
+        default: false,
+        describe: 'Green even when no test ran',
+      })
+      .option('budgets', {
+        type: 'string',
+        describe: 'Timing budgets: {"budgets": [{"leg"|"suite": glob, "target": s, "hard": s}]}',
+      })
+      .option('summary', {
+        type: 'string',
+        describe: 'Append a Markdown summary to FILE (point it at $GITHUB_STEP_SUMMARY)',
+      })
+      .option('json', { type: 'string', describe: 'Write the verdict document to FILE' })
+      .option('html', {
+        type: 'string',
+        describe:
+          'Write one self-contained HTML report to FILE: every test, with filters and search',
+      })
+      .option('annotations', {
+        choices: ['github'] as const,
+        describe: 'Print workflow-command annotations for blocking failures on stdout',
+      })
+      .option('quiet', {
+        alias: 'q',
+        type: 'boolean',
+        default: false,
+        describe: 'Print nothing on stderr but errors',
+      })
+      .example(
+        `junit-merge 'artifacts/**/*.xml' | $0 --summary "$GITHUB_STEP_SUMMARY"`,
+        'the required check',
+      )
+      .epilogue('Exit codes: 0 green, 1 red, 2 usage error or unusable input (never green).')
+      .strictOptions(),
+    TOOL,
+  );
   const parsed = await parseArguments(parser, argv, io);
   if (!parsed) return undefined;
   const positional = (parsed._ as unknown[]).map(String);

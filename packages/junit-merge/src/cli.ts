@@ -8,6 +8,7 @@ import {
   InputError,
   UsageError,
   parseArguments,
+  withHouseRules,
   processIo,
   readExpectedLegs,
   runMain,
@@ -45,73 +46,73 @@ A file's leg is the first folder below the deepest folder holding all inputs
 (artifacts/<leg>/...); a file directly in that folder is a leg named after it.`;
 
 async function parseArgs(argv: string[], io: CliIo): Promise<Args | undefined> {
-  const parser = yargs(argv)
-    .scriptName(TOOL)
-    .usage(USAGE)
-    .option('expect', {
-      type: 'string',
-      describe:
-        'Legs that must report: a JSON array of names or {name, ...matrix} objects, inline or a file',
-    })
-    .option('leg', { type: 'string', describe: 'Put every input in this one leg' })
-    .option('format', {
-      choices: ['ndjson', 'junit'] as const,
-      default: 'ndjson' as const,
-      describe: 'ndjson: the testgate stream; junit: one merged JUnit XML document',
-    })
-    .option('output', { alias: 'o', type: 'string', describe: 'Write to FILE instead of stdout' })
-    .option('strict', {
-      type: 'boolean',
-      default: false,
-      describe: 'Exit 2 on the first unusable report instead of recording a diagnostic',
-    })
-    .option('quiet', {
-      alias: 'q',
-      type: 'boolean',
-      default: false,
-      describe: 'Print nothing on stderr but errors that stop the tool',
-    })
-    .option('commit', {
-      type: 'string',
-      describe: 'Commit of the run (default: from the CI environment)',
-    })
-    .option('branch', {
-      type: 'string',
-      describe: 'Branch of the run (default: from the CI environment)',
-    })
-    .option('run-id', { type: 'string', describe: 'CI run id (default: from the CI environment)' })
-    .option('run-attempt', {
-      type: 'number',
-      describe: 'Run attempt, 1 for the first (default: from the CI environment)',
-    })
-    .option('started-at', {
-      type: 'string',
-      describe: 'Start of the run, ISO 8601 (default: the earliest suite timestamp, else now)',
-    })
-    .option('jobs', {
-      alias: 'j',
-      type: 'number',
-      describe:
-        'Worker threads that read legs in parallel (default: one per core, up to 4, for inputs over 8 MiB)',
-    })
-    .option('max-text', {
-      type: 'number',
-      default: 65536,
-      describe: 'Longest message, trace or output kept per field, in characters',
-    })
-    .example(
-      `$0 'artifacts/**/*.xml' --expect '["api-22","api-24"]' > run.jsonl`,
-      'merge every leg, failing closed on a missing one',
-    )
-    .example('$0 junit.xml --format junit -o merged.xml', 'one merged JUnit file')
-    .epilogue('Exit codes: 0 stream written (the gate decides), 2 usage error or unusable input.')
-    .strictOptions()
-    .wrap(100)
-    .help()
-    .version(false)
-    .fail((message, error) => {
-      throw error ?? new UsageError(message, `see ${TOOL} --help`);
-    });
+  const parser = withHouseRules(
+    yargs(argv)
+      .scriptName(TOOL)
+      .usage(USAGE)
+      .option('expect', {
+        type: 'string',
+        describe:
+          'Legs that must report: a JSON array of names or {name, ...matrix} objects, inline or a file',
+      })
+      .option('leg', { type: 'string', describe: 'Put every input in this one leg' })
+      .option('format', {
+        choices: ['ndjson', 'junit'] as const,
+        default: 'ndjson' as const,
+        describe: 'ndjson: the testgate stream; junit: one merged JUnit XML document',
+      })
+      .option('output', { alias: 'o', type: 'string', describe: 'Write to FILE instead of stdout' })
+      .option('strict', {
+        type: 'boolean',
+        default: false,
+        describe: 'Exit 2 on the first unusable report instead of recording a diagnostic',
+      })
+      .option('quiet', {
+        alias: 'q',
+        type: 'boolean',
+        default: false,
+        describe: 'Print nothing on stderr but errors that stop the tool',
+      })
+      .option('commit', {
+        type: 'string',
+        describe: 'Commit of the run (default: from the CI environment)',
+      })
+      .option('branch', {
+        type: 'string',
+        describe: 'Branch of the run (default: from the CI environment)',
+      })
+      .option('run-id', {
+        type: 'string',
+        describe: 'CI run id (default: from the CI environment)',
+      })
+      .option('run-attempt', {
+        type: 'number',
+        describe: 'Run attempt, 1 for the first (default: from the CI environment)',
+      })
+      .option('started-at', {
+        type: 'string',
+        describe: 'Start of the run, ISO 8601 (default: the earliest suite timestamp, else now)',
+      })
+      .option('jobs', {
+        alias: 'j',
+        type: 'number',
+        describe:
+          'Worker threads that read legs in parallel (default: one per core, up to 4, for inputs over 8 MiB)',
+      })
+      .option('max-text', {
+        type: 'number',
+        default: 65536,
+        describe: 'Longest message, trace or output kept per field, in characters',
+      })
+      .example(
+        `$0 'artifacts/**/*.xml' --expect '["api-22","api-24"]' > run.jsonl`,
+        'merge every leg, failing closed on a missing one',
+      )
+      .example('$0 junit.xml --format junit -o merged.xml', 'one merged JUnit file')
+      .epilogue('Exit codes: 0 stream written (the gate decides), 2 usage error or unusable input.')
+      .strictOptions(),
+    TOOL,
+  );
   const parsed = await parseArguments(parser, argv, io);
   if (!parsed) return undefined;
   const maxText = parsed.maxText as number;

@@ -11,6 +11,7 @@ import {
   RecordWriter,
   UsageError,
   parseArguments,
+  withHouseRules,
   processIo,
   readRecords,
   runMain,
@@ -31,115 +32,121 @@ no longer block, until their deadline. The commands keep the ledger.`;
 type Parsed = Record<string, unknown> & { _: unknown[] };
 
 async function parse(argv: string[], io: CliIo): Promise<Parsed | undefined> {
-  const parser = yargs(argv)
-    .scriptName(TOOL)
-    .usage(USAGE)
-    .option('file', {
-      alias: 'f',
-      type: 'string',
-      default: 'quarantine.json',
-      describe: 'The ledger',
-    })
-    .option('today', { type: 'string', describe: 'Today as YYYY-MM-DD, UTC (default: the clock)' })
-    .command(
-      '$0 [stream]',
-      'Mark the quarantined tests of a stream (file or stdin) and pass it on',
-      (y) =>
+  const parser = withHouseRules(
+    yargs(argv)
+      .scriptName(TOOL)
+      .usage(USAGE)
+      .option('file', {
+        alias: 'f',
+        type: 'string',
+        default: 'quarantine.json',
+        describe: 'The ledger',
+      })
+      .option('today', {
+        type: 'string',
+        describe: 'Today as YYYY-MM-DD, UTC (default: the clock)',
+      })
+      .command(
+        '$0 [stream]',
+        'Mark the quarantined tests of a stream (file or stdin) and pass it on',
+        (y) =>
+          y
+            .positional('stream', {
+              type: 'string',
+              describe: 'A testgate stream; stdin when left out',
+            })
+            .option('expired', {
+              choices: ['fail', 'warn'] as const,
+              default: 'fail' as const,
+              describe:
+                'fail: an expired entry blocks again (error); warn: still excused (warning)',
+            })
+            .option('max-excused', {
+              type: 'number',
+              default: 10,
+              describe: 'More excused failures than this in one run withdraws the excuse',
+            })
+            .option('mass-failure', {
+              type: 'number',
+              default: 30,
+              describe:
+                'Percent of tests failing outside quarantine that makes a run a mass failure',
+            })
+            .example(
+              'junit-merge "artifacts/**/*.xml" | $0 --file quarantine.json | gate-verdict',
+              'the gate with a quarantine',
+            ),
+      )
+      .command('add', 'Quarantine a test, with an owner, a reason and a deadline', (y) =>
         y
-          .positional('stream', {
+          .option('test', { type: 'string', describe: 'Test id, or a glob over ids with *' })
+          .option('owner', { type: 'string', describe: 'Who fixes it' })
+          .option('reason', { type: 'string', describe: 'Why it is quarantined' })
+          .option('days', { type: 'number', describe: 'Deadline in days from today' })
+          .option('deadline', { type: 'string', describe: 'Deadline, YYYY-MM-DD' })
+          .option('issue', { type: 'string', describe: 'Link to the issue that tracks the fix' })
+          .option('legs', {
             type: 'string',
-            describe: 'A testgate stream; stdin when left out',
+            array: true,
+            describe: 'Only in legs matching these globs',
           })
-          .option('expired', {
-            choices: ['fail', 'warn'] as const,
-            default: 'fail' as const,
-            describe: 'fail: an expired entry blocks again (error); warn: still excused (warning)',
-          })
-          .option('max-excused', {
-            type: 'number',
-            default: 10,
-            describe: 'More excused failures than this in one run withdraws the excuse',
-          })
-          .option('mass-failure', {
+          .option('max-days', {
             type: 'number',
             default: 30,
-            describe: 'Percent of tests failing outside quarantine that makes a run a mass failure',
+            describe: 'Longest allowed quarantine',
           })
           .example(
-            'junit-merge "artifacts/**/*.xml" | $0 --file quarantine.json | gate-verdict',
-            'the gate with a quarantine',
+            "$0 add --test 'api::retries on timeout' --owner team-api --reason 'races the mock clock' --days 14",
+            'quarantine one test for two weeks',
           ),
-    )
-    .command('add', 'Quarantine a test, with an owner, a reason and a deadline', (y) =>
-      y
-        .option('test', { type: 'string', describe: 'Test id, or a glob over ids with *' })
-        .option('owner', { type: 'string', describe: 'Who fixes it' })
-        .option('reason', { type: 'string', describe: 'Why it is quarantined' })
-        .option('days', { type: 'number', describe: 'Deadline in days from today' })
-        .option('deadline', { type: 'string', describe: 'Deadline, YYYY-MM-DD' })
-        .option('issue', { type: 'string', describe: 'Link to the issue that tracks the fix' })
-        .option('legs', {
-          type: 'string',
-          array: true,
-          describe: 'Only in legs matching these globs',
-        })
-        .option('max-days', { type: 'number', default: 30, describe: 'Longest allowed quarantine' })
-        .example(
-          "$0 add --test 'api::retries on timeout' --owner team-api --reason 'races the mock clock' --days 14",
-          'quarantine one test for two weeks',
-        ),
-    )
-    .command('remove', 'Take a test out of quarantine', (y) =>
-      y
-        .option('test', { type: 'string', demandOption: true, describe: "The entry's test" })
-        .example("$0 remove --test 'api::retries on timeout'", 'take one test out of quarantine'),
-    )
-    .command('list', 'Show the entries, overdue first', (y) =>
-      y
-        .option('json', { type: 'boolean', default: false, describe: 'As JSON, with days left' })
-        .example('$0 list', 'who owns what, and how long it has left'),
-    )
-    .command(
-      'select',
-      'Print what to pass a runner to run only the quarantined tests, or to leave them out',
-      (y) =>
+      )
+      .command('remove', 'Take a test out of quarantine', (y) =>
         y
-          .option('lane', {
-            choices: ['blocking', 'quarantine'] as const,
-            demandOption: true,
-            describe: 'blocking: everything but the quarantined tests; quarantine: only them',
-          })
-          .option('runner', {
-            choices: ['vitest', 'jest', 'pytest', 'playwright', 'go', 'ids'] as const,
-            demandOption: true,
-            describe: 'Whose command line to write',
-          })
-          .option('leg', {
-            type: 'string',
-            describe: 'The leg this runs in, for entries restricted to some legs',
-          })
-          .example(
-            'eval "npx vitest run $($0 select --lane blocking --runner vitest)"',
-            'the blocking lane',
-          )
-          .example(
-            'args=$($0 select --lane quarantine --runner pytest); [ -z "$args" ] || eval "pytest $args"',
-            'the quarantine lane',
-          ),
-    )
-    .command('check', 'Exit 1 when an entry is past its deadline (for a scheduled job)', (y) =>
-      y.example('$0 check', 'in a scheduled job: red when a deadline has passed'),
-    )
-    .epilogue(
-      'Exit codes: 0 done, 1 check found overdue entries, 2 usage error or unusable ledger or stream.',
-    )
-    .strict()
-    .wrap(100)
-    .help()
-    .version(false)
-    .fail((message, error) => {
-      throw error ?? new UsageError(message, `see ${TOOL} --help`);
-    });
+          .option('test', { type: 'string', demandOption: true, describe: "The entry's test" })
+          .example("$0 remove --test 'api::retries on timeout'", 'take one test out of quarantine'),
+      )
+      .command('list', 'Show the entries, overdue first', (y) =>
+        y
+          .option('json', { type: 'boolean', default: false, describe: 'As JSON, with days left' })
+          .example('$0 list', 'who owns what, and how long it has left'),
+      )
+      .command(
+        'select',
+        'Print what to pass a runner to run only the quarantined tests, or to leave them out',
+        (y) =>
+          y
+            .option('lane', {
+              choices: ['blocking', 'quarantine'] as const,
+              demandOption: true,
+              describe: 'blocking: everything but the quarantined tests; quarantine: only them',
+            })
+            .option('runner', {
+              choices: ['vitest', 'jest', 'pytest', 'playwright', 'go', 'ids'] as const,
+              demandOption: true,
+              describe: 'Whose command line to write',
+            })
+            .option('leg', {
+              type: 'string',
+              describe: 'The leg this runs in, for entries restricted to some legs',
+            })
+            .example(
+              'eval "npx vitest run $($0 select --lane blocking --runner vitest)"',
+              'the blocking lane',
+            )
+            .example(
+              'args=$($0 select --lane quarantine --runner pytest); [ -z "$args" ] || eval "pytest $args"',
+              'the quarantine lane',
+            ),
+      )
+      .command('check', 'Exit 1 when an entry is past its deadline (for a scheduled job)', (y) =>
+        y.example('$0 check', 'in a scheduled job: red when a deadline has passed'),
+      )
+      .epilogue(
+        'Exit codes: 0 done, 1 check found overdue entries, 2 usage error or unusable ledger or stream.',
+      )
+      .strict(),
+    TOOL,
+  );
   return (await parseArguments(parser, argv, io)) as Parsed | undefined;
 }
 

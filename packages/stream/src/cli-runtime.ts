@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { ExitCode, ExitError, formatError } from './errors.js';
+import { ExitCode, ExitError, UsageError, formatError } from './errors.js';
 import { sanitizeForTerminal } from './terminal.js';
 import { PipeClosedError } from './write-stream.js';
 
@@ -92,4 +92,26 @@ export async function parseArguments(
     return undefined;
   }
   return parsed;
+}
+
+/** The part of a yargs parser that `withHouseRules` configures. */
+export interface HouseRulesParser<T> {
+  wrap(columns: number): T;
+  help(): T;
+  version(version: false): T;
+  fail(handler: (message: string, error: Error) => never): T;
+}
+
+/**
+ * The settings every testgate CLI shares: help at 100 columns, no --version, and usage
+ * errors thrown as UsageError (exit 2) instead of yargs' own exit 1.
+ */
+export function withHouseRules<T extends HouseRulesParser<T>>(parser: T, tool: string): T {
+  return parser
+    .wrap(100)
+    .help()
+    .version(false)
+    .fail((message, error) => {
+      throw error ?? new UsageError(message, `see ${tool} --help`);
+    });
 }

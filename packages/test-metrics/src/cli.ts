@@ -9,6 +9,7 @@ import {
   InputError,
   UsageError,
   parseArguments,
+  withHouseRules,
   processIo,
   readRecords,
   runMain,
@@ -48,59 +49,56 @@ export function parseThreshold(text: string): number {
 /** Runs test-metrics with `argv` (without node and script) against the given process I/O. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   return runMain(TOOL, io, async () => {
-    const parser = yargs(argv)
-      .scriptName(TOOL)
-      .usage(USAGE)
-      .option('format', {
-        choices: ['prometheus', 'openmetrics', 'json'] as const,
-        default: 'prometheus' as const,
-        describe: 'How to print the newest run',
-      })
-      .option('push', {
-        type: 'string',
-        describe: 'Push the newest run to this Pushgateway URL instead of printing it',
-      })
-      .option('job', {
-        type: 'string',
-        default: 'testgate',
-        describe: 'Pushgateway job name (the branch is a grouping label when known)',
-      })
-      .option('check-regression', {
-        type: 'boolean',
-        default: false,
-        describe:
-          'Compare median durations of the last window with the one before; exit 1 on a rise',
-      })
-      .option('window', {
-        type: 'string',
-        default: '7d',
-        describe: 'Length of each window: 7d, 24h, 90m',
-      })
-      .option('threshold', {
-        type: 'string',
-        default: '20%',
-        describe: 'Rise of the median that counts as a regression',
-      })
-      .option('min-runs', {
-        type: 'number',
-        default: 5,
-        describe: 'Runs needed in each window for a comparison',
-      })
-      .example('$0 runs/*.jsonl > metrics.prom', 'the newest run as Prometheus text')
-      .example(
-        '$0 runs/ --check-regression --window 7d --threshold 20%',
-        'fail when a leg got 20% slower',
-      )
-      .epilogue(
-        'Exit codes: 0 done (no regression), 1 a regression, 2 usage error or unusable input.',
-      )
-      .strictOptions()
-      .wrap(100)
-      .help()
-      .version(false)
-      .fail((message, error) => {
-        throw error ?? new UsageError(message, `see ${TOOL} --help`);
-      });
+    const parser = withHouseRules(
+      yargs(argv)
+        .scriptName(TOOL)
+        .usage(USAGE)
+        .option('format', {
+          choices: ['prometheus', 'openmetrics', 'json'] as const,
+          default: 'prometheus' as const,
+          describe: 'How to print the newest run',
+        })
+        .option('push', {
+          type: 'string',
+          describe: 'Push the newest run to this Pushgateway URL instead of printing it',
+        })
+        .option('job', {
+          type: 'string',
+          default: 'testgate',
+          describe: 'Pushgateway job name (the branch is a grouping label when known)',
+        })
+        .option('check-regression', {
+          type: 'boolean',
+          default: false,
+          describe:
+            'Compare median durations of the last window with the one before; exit 1 on a rise',
+        })
+        .option('window', {
+          type: 'string',
+          default: '7d',
+          describe: 'Length of each window: 7d, 24h, 90m',
+        })
+        .option('threshold', {
+          type: 'string',
+          default: '20%',
+          describe: 'Rise of the median that counts as a regression',
+        })
+        .option('min-runs', {
+          type: 'number',
+          default: 5,
+          describe: 'Runs needed in each window for a comparison',
+        })
+        .example('$0 runs/*.jsonl > metrics.prom', 'the newest run as Prometheus text')
+        .example(
+          '$0 runs/ --check-regression --window 7d --threshold 20%',
+          'fail when a leg got 20% slower',
+        )
+        .epilogue(
+          'Exit codes: 0 done (no regression), 1 a regression, 2 usage error or unusable input.',
+        )
+        .strictOptions(),
+      TOOL,
+    );
     const args = await parseArguments(parser, argv, io);
     if (!args) return ExitCode.ok;
     const files = await streamFiles((args._ as unknown[]).map(String), io.cwd);
