@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { appendFile, readFile, stat, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import yargs from 'yargs';
 import {
@@ -10,6 +9,8 @@ import {
   type VerdictDocument,
   parseArguments,
   withHouseRules,
+  formatPlace,
+  openStreamInput,
   processIo,
   readExpectedLegs,
   readRecords,
@@ -130,7 +131,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         : (await readExpectedLegs(args.expect, io.cwd)).map((l) => l.name);
     const budgets =
       args.budgets === undefined ? undefined : await readBudgets(args.budgets, io.cwd);
-    const { input, file } = await openInput(args.stream, io);
+    const { input, file } = await openStreamInput(args.stream, io, TOOL);
 
     const rows: TestRow[] = [];
     let verdict: VerdictDocument;
@@ -156,29 +157,6 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   });
 }
 
-async function openInput(
-  path: string | undefined,
-  io: CliIo,
-): Promise<{ input: AsyncIterable<Buffer | string>; file: string }> {
-  if (path === undefined || path === '-') {
-    if (path === undefined && io.stdin.isTTY)
-      throw new UsageError(
-        'no input: pipe a testgate stream in, or name a stream file',
-        `see ${TOOL} --help`,
-      );
-    return { input: io.stdin, file: '-' };
-  }
-  const full = resolve(io.cwd, path);
-  const info = await stat(full).catch(() => undefined);
-  if (!info?.isFile())
-    throw new InputError(
-      'no such file',
-      { file: path },
-      'name the file junit-merge wrote, or pipe the stream in',
-    );
-  return { input: createReadStream(full), file: path };
-}
-
 async function readBudgets(path: string, cwd: string): Promise<Budget[]> {
   let text: string;
   try {
@@ -192,9 +170,7 @@ async function readBudgets(path: string, cwd: string): Promise<Budget[]> {
 }
 
 function unusableVerdict(error: InputError): VerdictDocument {
-  const where = error.place
-    ? `${error.place.file}${error.place.line === undefined ? '' : `:${error.place.line}`}: `
-    : '';
+  const where = error.place ? `${formatPlace(error.place)}: ` : '';
   return {
     version: 1,
     verdict: 'red',

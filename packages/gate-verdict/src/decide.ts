@@ -8,6 +8,7 @@ import type {
   VerdictDocument,
   VerdictLeg,
 } from '@testgate/stream';
+import { formatPlace } from '@testgate/stream';
 import type { Budget } from './budgets.js';
 import { globMatcher } from '@testgate/stream';
 
@@ -165,11 +166,9 @@ function legOf(record: LegRecord): VerdictLeg {
 }
 
 function diagnosticText(record: Extract<TestgateRecord, { type: 'diagnostic' }>): string {
-  const where =
-    record.file === undefined
-      ? ''
-      : `${record.file}${record.line === undefined ? '' : `:${record.line}`}: `;
-  return `${where}${record.message}`;
+  return record.file === undefined
+    ? record.message
+    : `${formatPlace({ file: record.file, line: record.line })}: ${record.message}`;
 }
 
 function refOf(test: TestRecord): TestRef {

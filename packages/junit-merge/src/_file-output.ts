@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
-import { type RunRecord, toJsonLines } from '@testgate/stream';
+import { type RunRecord, toJsonLine } from '@testgate/stream';
 import { TOOL } from './merge.js';
 
 // Same width as any startedAt written later (toISOString of a four-digit year).
@@ -24,7 +24,7 @@ export class DirectFileOutput {
     this.#path = path;
     this.#fd = openSync(path, 'w');
     const pending = run.startedAt === undefined;
-    const line = toJsonLines([pending ? { ...run, startedAt: PLACEHOLDER } : run], { tool: TOOL });
+    const line = toJsonLine(pending ? { ...run, startedAt: PLACEHOLDER } : run, { tool: TOOL });
     if (pending) {
       const at = line.indexOf(`"startedAt":"${PLACEHOLDER}"`) + '"startedAt":"'.length;
       this.#startedAtOffset = Buffer.byteLength(line.slice(0, at));
@@ -52,7 +52,7 @@ export class DirectFileOutput {
   finish(startedAt: string): void {
     writeSync(
       this.#fd,
-      toJsonLines([{ type: 'end', tool: TOOL, records: this.#records }], { tool: TOOL }),
+      toJsonLine({ type: 'end', tool: TOOL, records: this.#records }, { tool: TOOL }),
     );
     if (this.#startedAtOffset !== undefined) {
       if (startedAt.length !== PLACEHOLDER.length)

@@ -3,7 +3,7 @@ import {
   type DiagnosticRecord,
   type LegRecord,
   type TestgateRecord,
-  toJsonLines,
+  toJsonLine,
 } from '@testgate/stream';
 import { type LegPlan, TOOL, mergeLeg } from './merge.js';
 import type { ParseOptions } from './parse-report.js';
@@ -32,7 +32,7 @@ export async function mergeLegToFile(
   let records = 0;
   let pending = '';
   const add = (record: TestgateRecord): void => {
-    pending += toJsonLines([record], { tool: TOOL });
+    pending += toJsonLine(record, { tool: TOOL });
     records++;
     if (pending.length >= CHUNK) {
       writeSync(fd, pending);

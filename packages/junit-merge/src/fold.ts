@@ -78,10 +78,11 @@ class Group {
 type Seen = ParsedCase | Group;
 
 /**
- * Folds the reports of one leg into test records, one report at a time so that only the
- * attempts, not the parsed testcases, stay in memory: the same test seen several times in
- * the leg (retries, rerun files, Surefire rerun elements) becomes one record with its
- * attempts in order, and a test that both failed and passed is flaky.
+ * Folds the reports of one leg into test records, one report at a time: only one parsed
+ * testcase (or, for a test seen again, its attempts) stays in memory per test. The same
+ * test seen several times in the leg (retries, rerun files, Surefire rerun elements)
+ * becomes one record with its attempts in order, and a test that both failed and passed
+ * is flaky.
  */
 export class LegFolder {
   readonly #tool: string;
@@ -155,7 +156,7 @@ export class LegFolder {
     attemptsOf(mergeCases(cases), group.attempts);
   }
 
-  /** The leg record, its diagnostics, and its tests in id order, made one by one. */
+  /** The leg record, its diagnostics, and its tests in report order, made one by one. */
   finish(input: LegInput): LegBatch {
     const reports = this.#reports.sort((a, b) => compareKeys(a.key, b.key)).map((r) => r.report);
     const drafts: DiagnosticDraft[] = reports.flatMap((r) => r.diagnostics);

@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import yargs from 'yargs';
 import {
@@ -12,6 +11,7 @@ import {
   UsageError,
   parseArguments,
   withHouseRules,
+  openStreamInput,
   processIo,
   readRecords,
   runMain,
@@ -248,24 +248,9 @@ async function filter(
   if (!Number.isInteger(maxExcused) || maxExcused < 0)
     throw new UsageError(`--max-excused must be a whole number, got: ${String(maxExcused)}`);
   const stream = args.stream as string | undefined;
-  let input: AsyncIterable<Buffer | string> = io.stdin;
-  if (stream !== undefined && stream !== '-') {
-    const full = resolve(io.cwd, stream);
-    if (!(await stat(full).catch(() => undefined))?.isFile())
-      throw new InputError(
-        'no such file',
-        { file: stream },
-        'name the file junit-merge wrote, or pipe the stream in',
-      );
-    input = createReadStream(full);
-  } else if (stream === undefined && io.stdin.isTTY) {
-    throw new UsageError(
-      'no input: pipe a testgate stream in, or name a stream file',
-      `see ${TOOL} --help`,
-    );
-  }
+  const { input, file: source } = await openStreamInput(stream, io, TOOL);
   const writer = new RecordWriter(io.stdout, { tool: TOOL });
-  const records = readRecords(input, { file: stream ?? '-' });
+  const records = readRecords(input, { file: source });
   const options = {
     today,
     expired: args.expired as 'fail' | 'warn',

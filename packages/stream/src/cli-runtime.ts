@@ -1,5 +1,8 @@
 import type { Readable, Writable } from 'node:stream';
-import { ExitCode, ExitError, UsageError, formatError } from './errors.js';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { ExitCode, ExitError, InputError, UsageError, formatError } from './errors.js';
 import { sanitizeForTerminal } from './terminal.js';
 import { PipeClosedError } from './write-stream.js';
 
@@ -114,4 +117,34 @@ export function withHouseRules<T extends HouseRulesParser<T>>(parser: T, tool: s
     .fail((message, error) => {
       throw error ?? new UsageError(message, `see ${tool} --help`);
     });
+}
+
+/**
+ * The stream a stage reads: the named file, or stdin for `-` or no name; a missing file
+ * is an InputError and an interactive stdin with no name a UsageError (both exit 2).
+ */
+export async function openStreamInput(
+  path: string | undefined,
+  io: CliIo,
+  tool: string,
+): Promise<{ input: AsyncIterable<Buffer | string>; file: string }> {
+  if (path === undefined || path === '-') {
+    if (path === undefined && io.stdin.isTTY) {
+      throw new UsageError(
+        'no input: pipe a testgate stream in, or name a stream file',
+        `see ${tool} --help`,
+      );
+    }
+    return { input: io.stdin, file: '-' };
+  }
+  const full = resolve(io.cwd, path);
+  const info = await stat(full).catch(() => undefined);
+  if (!info?.isFile()) {
+    throw new InputError(
+      'no such file',
+      { file: path },
+      'name the file junit-merge wrote, or pipe the stream in',
+    );
+  }
+  return { input: createReadStream(full), file: path };
 }

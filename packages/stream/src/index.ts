@@ -27,9 +27,15 @@ export {
 export type { Validation } from './validate.js';
 export { readLines, readRecords } from './read-stream.js';
 export type { ReadOptions } from './read-stream.js';
-export { RecordWriter, PipeClosedError, toJsonLines } from './write-stream.js';
+export { RecordWriter, PipeClosedError, toJsonLine } from './write-stream.js';
 export type { WriterOptions } from './write-stream.js';
-export { runMain, processIo, parseArguments, withHouseRules } from './cli-runtime.js';
+export {
+  runMain,
+  processIo,
+  parseArguments,
+  withHouseRules,
+  openStreamInput,
+} from './cli-runtime.js';
 export type { CliIo, ArgumentParser, HouseRulesParser } from './cli-runtime.js';
 export { stderrColors, sanitizeForTerminal } from './terminal.js';
 export type { Colors } from './terminal.js';

@@ -22,23 +22,19 @@ export interface WriterOptions {
 }
 
 /**
- * Serialises records as JSON Lines, checking each against the schema first (a record that
- * fails is a bug in the stage that made it: it throws, and nothing is written).
+ * Serialises one record as a JSON line, checking it against the schema first (a record
+ * that fails is a bug in the stage that made it: it throws, and nothing is written).
  */
-export function toJsonLines(
-  records: readonly TestgateRecord[],
+export function toJsonLine(
+  record: TestgateRecord,
   options: { tool: string; validate?: boolean },
 ): string {
-  let lines = '';
-  for (const record of records) {
-    if (options.validate !== false) {
-      const result = validateRecord(record);
-      if (!result.ok)
-        throw new Error(`${options.tool} made an invalid ${record.type} record: ${result.problem}`);
-    }
-    lines += `${JSON.stringify(record)}\n`;
+  if (options.validate !== false) {
+    const result = validateRecord(record);
+    if (!result.ok)
+      throw new Error(`${options.tool} made an invalid ${record.type} record: ${result.problem}`);
   }
-  return lines;
+  return `${JSON.stringify(record)}\n`;
 }
 
 // Batches small writes: one write() per record costs more than the JSON itself.
@@ -73,7 +69,7 @@ export class RecordWriter {
 
   write(record: TestgateRecord): Promise<void> | undefined {
     return this.writeSerialized(
-      toJsonLines([record], { tool: this.#tool, validate: this.#validate }),
+      toJsonLine(record, { tool: this.#tool, validate: this.#validate }),
       1,
     );
   }
