@@ -92,6 +92,16 @@ export async function generate() {
       format: false,
     },
   );
+  const historyTypes = await compile(
+    bundleForTypes(schemas, 'urn:testgate:schema:history'),
+    'HistoryEntry',
+    {
+      bannerComment: HEADER.trim(),
+      additionalProperties: false,
+      declareExternallyReferenced: true,
+      format: false,
+    },
+  );
   const verdictTypes = await compile(
     bundleForTypes(schemas, 'urn:testgate:schema:verdict'),
     'VerdictDocument',
@@ -127,15 +137,18 @@ export async function generate() {
     validateEnd: 'urn:testgate:schema:end',
     validateVerdict: 'urn:testgate:schema:verdict',
     validateQuarantine: 'urn:testgate:schema:quarantine',
+    validateHistory: 'urn:testgate:schema:history',
   });
   const typesPath = join(outDir, 'types.ts');
   const validatorsPath = join(outDir, 'validators.ts');
   const verdictTypesPath = join(outDir, 'verdict-types.ts');
   const quarantineTypesPath = join(outDir, 'quarantine-types.ts');
+  const historyTypesPath = join(outDir, 'history-types.ts');
   return {
     [typesPath]: await pretty(types, typesPath),
     [verdictTypesPath]: await pretty(verdictTypes, verdictTypesPath),
     [quarantineTypesPath]: await pretty(quarantineTypes, quarantineTypesPath),
+    [historyTypesPath]: await pretty(historyTypes, historyTypesPath),
     [validatorsPath]: HEADER + '// @ts-nocheck\n/* eslint-disable */\n' + validators + '\n',
   };
 }

@@ -1,5 +1,6 @@
 export type * from './generated/types.js';
 export type { QuarantineLedger, QuarantineEntry } from './generated/quarantine-types.js';
+export type { HistoryEntry } from './generated/history-types.js';
 export type {
   VerdictDocument,
   VerdictCounts,
@@ -20,6 +21,7 @@ export {
 export type { Place } from './errors.js';
 export {
   STREAM_VERSION,
+  validateHistoryEntry,
   validateQuarantineLedger,
   validateRecord,
   validateVerdict,

@@ -13,6 +13,16 @@ interface CompiledValidator {
 const validateRecordFn = generated.validateRecord as CompiledValidator;
 const validateVerdictFn = generated.validateVerdict as CompiledValidator;
 const validateQuarantineFn = generated.validateQuarantine as CompiledValidator;
+const validateHistoryFn = generated.validateHistory as CompiledValidator;
+
+/** Checks one line of flake-detect's history; the problem names the field at fault. */
+export function validateHistoryEntry(
+  value: unknown,
+): { ok: true } | { ok: false; problem: string } {
+  return validateHistoryFn(value)
+    ? { ok: true }
+    : { ok: false, problem: describeErrors(validateHistoryFn.errors ?? []) };
+}
 
 /** Checks a quarantine ledger; the problem names the entry and field at fault. */
 export function validateQuarantineLedger(

@@ -1,0 +1,163 @@
+import type { HistoryEntry } from '@testgate/stream';
+
+export type HistoryOutcome = HistoryEntry['outcome'];
+
+/** One run attempt the history knows, with the commit and branch it tested. */
+export interface RunInfo {
+  run: string;
+  attempt: number;
+  commit: string;
+  branch: string | undefined;
+  /** Milliseconds since the epoch. */
+  time: number;
+}
+
+/** One outcome of one test (in one leg) in one run attempt. */
+export interface Observation {
+  run: RunInfo;
+  outcome: HistoryOutcome;
+  /** The leg of that run failed en masse: not evidence of flakiness. */
+  outage: boolean;
+}
+
+export interface OutageOptions {
+  /**
+   * A leg run is an outage when at least this share of its tests failed...
+   * @default 0.1
+   */
+  minShare?: number;
+  /**
+   * ...and that share is at least this many times the leg's usual (median) share...
+   * @default 5
+   */
+  factor?: number;
+  /**
+   * ...and at least this many tests failed.
+   * @default 3
+   */
+  minFailed?: number;
+}
+
+const OUTCOMES: readonly HistoryOutcome[] = ['passed', 'failed', 'error', 'skipped', 'flaky'];
+const CODE = new Map(OUTCOMES.map((outcome, code) => [outcome, code]));
+
+export function isFailing(outcome: HistoryOutcome): boolean {
+  return outcome === 'failed' || outcome === 'error' || outcome === 'flaky';
+}
+
+interface LegTally {
+  tests: number;
+  failing: number;
+}
+
+/**
+ * The history window in memory, compact: run attempts once, each test's outcomes as
+ * packed numbers (run index and outcome code), and per leg and run how many tests ran and
+ * failed, for the outage filter.
+ */
+export class HistoryIndex {
+  private readonly runs: RunInfo[] = [];
+  private readonly runIndex = new Map<string, number>();
+  private readonly outcomes = new Map<string, number[]>();
+  private readonly legTallies = new Map<string, Map<number, LegTally>>();
+  private readonly outages = new Map<string, Set<number>>();
+  private readonly usualShares = new Map<string, number>();
+  private sealed = false;
+  private readonly outage: Required<OutageOptions>;
+
+  constructor(options: OutageOptions = {}) {
+    this.outage = { minShare: 0.1, factor: 5, minFailed: 3, ...options };
+  }
+
+  get runCount(): number {
+    return this.runs.length;
+  }
+
+  add(entry: HistoryEntry): void {
+    if (this.sealed) throw new Error('HistoryIndex.add after it was read');
+    const runKey = `${entry.run}\u0000${entry.attempt}`;
+    let run = this.runIndex.get(runKey);
+    if (run === undefined) {
+      run = this.runs.length;
+      this.runIndex.set(runKey, run);
+      this.runs.push({
+        run: entry.run,
+        attempt: entry.attempt,
+        commit: entry.commit,
+        branch: entry.branch,
+        time: Date.parse(entry.time),
+      });
+    }
+    const key = testKey(entry.id, entry.leg);
+    let packed = this.outcomes.get(key);
+    if (!packed) this.outcomes.set(key, (packed = []));
+    packed.push((run << 3) | CODE.get(entry.outcome)!);
+    if (entry.outcome === 'skipped') return;
+    let tallies = this.legTallies.get(entry.leg);
+    if (!tallies) this.legTallies.set(entry.leg, (tallies = new Map()));
+    let tally = tallies.get(run);
+    if (!tally) tallies.set(run, (tally = { tests: 0, failing: 0 }));
+    tally.tests++;
+    if (isFailing(entry.outcome)) tally.failing++;
+  }
+
+  /** Every outcome of a test in a leg, oldest run first. */
+  observationsOf(id: string, leg: string): Observation[] {
+    this.seal();
+    const outages = this.outages.get(leg);
+    // A store read during its compaction may hand over a run attempt twice (its leg
+    // tallies double too, which leaves their shares as they were).
+    const packed = [
+      ...new Map((this.outcomes.get(testKey(id, leg)) ?? []).map((p) => [p >> 3, p])).values(),
+    ];
+    return packed
+      .map((p) => {
+        const run = p >> 3;
+        return {
+          run: this.runs[run]!,
+          outcome: OUTCOMES[p & 7]!,
+          outage: outages?.has(run) ?? false,
+        };
+      })
+      .sort((a, b) => a.run.time - b.run.time);
+  }
+
+  /**
+   * Whether a leg run in which `failing` of `tests` tests failed is an outage, against
+   * the leg's usual failure share in the history.
+   */
+  isOutage(leg: string, tests: number, failing: number): boolean {
+    this.seal();
+    return this.outageAgainst(this.usualShares.get(leg) ?? 0, tests, failing);
+  }
+
+  /** The leg's usual (median) failure share in the history, 0 when it has none. */
+  usualShare(leg: string): number {
+    this.seal();
+    return this.usualShares.get(leg) ?? 0;
+  }
+
+  private outageAgainst(usual: number, tests: number, failing: number): boolean {
+    if (tests === 0 || failing < this.outage.minFailed) return false;
+    const share = failing / tests;
+    return share >= this.outage.minShare && share >= usual * this.outage.factor;
+  }
+
+  private seal(): void {
+    if (this.sealed) return;
+    this.sealed = true;
+    for (const [leg, tallies] of this.legTallies) {
+      const shares = [...tallies.values()].map((t) => t.failing / t.tests).sort((a, b) => a - b);
+      const usual = shares[Math.floor((shares.length - 1) / 2)] ?? 0;
+      this.usualShares.set(leg, usual);
+      const outages = new Set<number>();
+      for (const [run, tally] of tallies)
+        if (this.outageAgainst(usual, tally.tests, tally.failing)) outages.add(run);
+      this.outages.set(leg, outages);
+    }
+  }
+}
+
+function testKey(id: string, leg: string): string {
+  return `${id}\u0000${leg}`;
+}

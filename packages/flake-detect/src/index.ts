@@ -1,0 +1,13 @@
+export { FlakeDetector, TOOL, historyEntryOf, runInfoOf } from './detect.js';
+export type { DetectOptions, HistoryQuery, Proposal, StatusCounts } from './detect.js';
+export { classify, cleanStreak } from './classify.js';
+export type { ClassifyOptions } from './classify.js';
+export { HistoryIndex, isFailing } from './history-index.js';
+export type { HistoryOutcome, Observation, OutageOptions, RunInfo } from './history-index.js';
+export { cleanCommitsNeeded, flakeRateBounds } from './estimate.js';
+export { loadHistory } from './load-history.js';
+export { parseWindow } from './window.js';
+export { FileStore } from './stores/file-store.js';
+export { PostgresStore } from './stores/postgres-store.js';
+export { openStore } from './stores/open-store.js';
+export type { HistoryStore } from './stores/store.js';

@@ -1,0 +1,162 @@
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+import { type HistoryEntry, InputError } from '@testgate/stream';
+import type { HistoryStore } from './store.js';
+
+const TABLE = 'testgate_history';
+
+// An advisory lock serialises the first use by jobs that start at the same moment:
+// CREATE TABLE IF NOT EXISTS alone races on Postgres' catalog.
+const SCHEMA_LOCK = 0x7e57_6a7e;
+const CREATE = `
+CREATE TABLE IF NOT EXISTS ${TABLE} (
+  run text NOT NULL,
+  attempt integer NOT NULL CHECK (attempt >= 1),
+  leg text NOT NULL,
+  id text NOT NULL,
+  commit text NOT NULL,
+  branch text,
+  outcome text NOT NULL CHECK (outcome IN ('passed', 'failed', 'error', 'skipped', 'flaky')),
+  duration double precision,
+  time timestamptz NOT NULL,
+  PRIMARY KEY (run, attempt, leg, id)
+);
+CREATE INDEX IF NOT EXISTS ${TABLE}_time ON ${TABLE} (time);`;
+
+const BATCH = 5_000;
+
+/**
+ * History in Postgres: one row per test outcome per run attempt, the table created on
+ * first use. An append is one transaction (its rows and the window cut); recording the
+ * same run attempt twice keeps the first rows.
+ */
+export class PostgresStore implements HistoryStore {
+  private readonly pool: pg.Pool;
+  private ready: Promise<void> | undefined;
+  readonly name: string;
+
+  constructor(url: string) {
+    this.pool = new pg.Pool({ connectionString: url, max: 2 });
+    // Never print a password.
+    this.name = url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  }
+
+  async *read(since: string): AsyncGenerator<HistoryEntry> {
+    await this.schema();
+    const client = await this.connect();
+    try {
+      const cursor = client.query(
+        new Cursor(
+          `SELECT id, leg, commit, branch, run, attempt, outcome, duration, time FROM ${TABLE} WHERE time >= $1`,
+          [since],
+        ),
+      );
+      for (;;) {
+        const rows = (await cursor.read(BATCH)) as Row[];
+        if (rows.length === 0) break;
+        for (const row of rows) yield fromRow(row);
+      }
+      await cursor.close();
+    } finally {
+      client.release();
+    }
+  }
+
+  async append(entries: HistoryEntry[], since: string): Promise<void> {
+    await this.schema();
+    await this.transaction(async (client) => {
+      for (let i = 0; i < entries.length; i += BATCH) {
+        const batch = entries.slice(i, i + BATCH);
+        const column = <K extends keyof HistoryEntry>(key: K) => batch.map((e) => e[key] ?? null);
+        await client.query(
+          `INSERT INTO ${TABLE} (id, leg, commit, branch, run, attempt, outcome, duration, time)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
+                                $6::integer[], $7::text[], $8::double precision[], $9::timestamptz[])
+           ON CONFLICT DO NOTHING`,
+          [
+            column('id'),
+            column('leg'),
+            column('commit'),
+            column('branch'),
+            column('run'),
+            column('attempt'),
+            column('outcome'),
+            column('duration'),
+            column('time'),
+          ],
+        );
+      }
+      await client.query(`DELETE FROM ${TABLE} WHERE time < $1`, [since]);
+    });
+  }
+
+  async prune(since: string): Promise<number> {
+    await this.schema();
+    const result = await this.pool.query(`DELETE FROM ${TABLE} WHERE time < $1`, [since]);
+    return result.rowCount ?? 0;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  private schema(): Promise<void> {
+    this.ready ??= this.transaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK]);
+      await client.query(CREATE);
+    });
+    return this.ready;
+  }
+
+  private async connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw new InputError(
+        `cannot connect to the history database (${(error as Error).message})`,
+        { file: this.name },
+        'check the URL given to --history and that the server is up',
+      );
+    }
+  }
+
+  private async transaction(body: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    const client = await this.connect();
+    try {
+      await client.query('BEGIN');
+      await body(client);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+interface Row {
+  id: string;
+  leg: string;
+  commit: string;
+  branch: string | null;
+  run: string;
+  attempt: number;
+  outcome: HistoryEntry['outcome'];
+  duration: number | null;
+  time: Date;
+}
+
+function fromRow(row: Row): HistoryEntry {
+  return {
+    id: row.id,
+    leg: row.leg,
+    commit: row.commit,
+    ...(row.branch === null ? {} : { branch: row.branch }),
+    run: row.run,
+    attempt: row.attempt,
+    outcome: row.outcome,
+    ...(row.duration === null ? {} : { duration: row.duration }),
+    time: row.time.toISOString(),
+  };
+}

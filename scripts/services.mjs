@@ -1,0 +1,170 @@
+// Throwaway Postgres and Redis for tests and the demo: each instance lives in its own temp
+// folder on a free port, started from Debian's binaries (initdb/pg_ctl, redis-server), and
+// stop() removes everything. Never the machine's own servers on the standard ports.
+import { spawn, spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+
+/** A free TCP port on 127.0.0.1, picked by the kernel. */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Where Debian keeps initdb and pg_ctl (they are not on PATH there), or undefined. */
+export function postgresBinaries() {
+  const onPath = spawnSync('sh', ['-c', 'command -v pg_ctl'], { encoding: 'utf8' });
+  const candidates = [];
+  if (onPath.status === 0) candidates.push(join(onPath.stdout.trim(), '..'));
+  const debian = '/usr/lib/postgresql';
+  if (existsSync(debian))
+    for (const version of readdirSync(debian).sort((a, b) => Number(b) - Number(a)))
+      candidates.push(join(debian, version, 'bin'));
+  return candidates.find(
+    (dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')),
+  );
+}
+
+export function redisBinary() {
+  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() : undefined;
+}
+
+/** What is missing to start the throwaway services, as an install hint, or undefined. */
+export function missingServices({ postgres = true, redis = true } = {}) {
+  const missing = [];
+  if (postgres && !postgresBinaries()) missing.push('postgresql');
+  if (redis && !redisBinary()) missing.push('redis-server');
+  return missing.length ? `apt-get install ${missing.join(' ')}` : undefined;
+}
+
+// Postgres refuses to run as root: as root, the cluster belongs to the postgres user.
+function asServiceUser(dir) {
+  if (userInfo().uid !== 0) return (command, args) => [command, args];
+  const postgres = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+  if (postgres.status !== 0) throw new Error('running as root and there is no postgres user');
+  const uid = Number(postgres.stdout.trim());
+  const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
+  chownSync(dir, uid, gid);
+  return (command, args) => ['runuser', ['-u', 'postgres', '--', command, ...args]];
+}
+
+function run(command, args, what) {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.status !== 0)
+    throw new Error(`${what} failed (${result.status}): ${result.stderr || result.stdout}`);
+}
+
+/**
+ * Starts a throwaway Postgres: initdb in a temp folder, pg_ctl on a free port, listening on
+ * 127.0.0.1 and its own socket folder only. Resolves to its URL and a stop() that shuts it
+ * down and removes the folder.
+ */
+export async function startPostgres() {
+  const bin = postgresBinaries();
+  if (!bin) throw new Error(`no Postgres binaries found: ${missingServices({ redis: false })}`);
+  const dir = mkdtempSync(join(tmpdir(), 'testgate-pg-'));
+  const data = join(dir, 'data');
+  const as = asServiceUser(dir);
+  const port = await freePort();
+  try {
+    run(
+      ...as(join(bin, 'initdb'), [
+        '-D',
+        data,
+        '-U',
+        'testgate',
+        '--auth=trust',
+        '-E',
+        'UTF8',
+        '--no-sync',
+      ]),
+      'initdb',
+    );
+    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
+    run(
+      ...as(join(bin, 'pg_ctl'), [
+        '-D',
+        data,
+        '-l',
+        join(dir, 'log'),
+        '-o',
+        options,
+        '-w',
+        '-t',
+        '30',
+        'start',
+      ]),
+      'pg_ctl start',
+    );
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  let stopped = false;
+  return {
+    url: `postgres://testgate@127.0.0.1:${port}/postgres`,
+    port,
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      spawnSync(...as(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts a throwaway Redis on a free port with nothing kept on disk; stop() kills it. */
+export async function startRedis() {
+  const bin = redisBinary();
+  if (!bin) throw new Error(`no redis-server found: ${missingServices({ postgres: false })}`);
+  const dir = mkdtempSync(join(tmpdir(), 'testgate-redis-'));
+  const port = await freePort();
+  const child = spawn(
+    bin,
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  await new Promise((resolveReady, reject) => {
+    let output = '';
+    const onData = (chunk) => {
+      output += chunk;
+      if (/Ready to accept connections/.test(output)) resolveReady();
+    };
+    child.stdout.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
+  });
+  child.stdout.resume();
+  let stopped = false;
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    child,
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
