@@ -159,11 +159,12 @@ async function maintain(
     return ExitCode.ok;
   }
   const output = args.output as string | undefined;
-  const lines: string[] = [];
-  for await (const entry of store.read(since)) lines.push(JSON.stringify(entry));
+  const entries: { time: string; line: string }[] = [];
+  for await (const entry of store.read(since))
+    entries.push({ time: entry.time, line: JSON.stringify(entry) });
   // The store hands entries over in no order: export them in time order, stably.
-  lines.sort();
-  const text = lines.map((l) => `${l}\n`).join('');
+  entries.sort((a, b) => compare(a.time, b.time) || compare(a.line, b.line));
+  const text = entries.map((e) => `${e.line}\n`).join('');
   if (output) await writeAtomically(resolve(io.cwd, output), text);
   else io.stdout.write(text);
   return ExitCode.ok;
@@ -236,6 +237,10 @@ async function detect(
       `${args.propose ? `; ${detector.proposals.length} proposed for quarantine in ${args.propose as string}` : ''}\n`,
   );
   return ExitCode.ok;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function kebab(name: string): string {

@@ -1,0 +1,380 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { DiagnosticRecord, TestRecord } from '@testgate/stream';
+import { startPostgres } from '../../../scripts/services.mjs';
+import {
+  type RunSpec,
+  hoursAgo,
+  runFlakeDetect,
+  spawnFlakeDetect,
+  statuses,
+  stream,
+} from './_streams.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'flake-detect-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+// The same scenarios against both stores: a folder, and a throwaway Postgres (a fresh
+// database per test).
+let postgres: { url: string; stop: () => void } | undefined;
+let databases = 0;
+beforeAll(async () => {
+  postgres = await startPostgres();
+}, 60_000);
+afterAll(() => postgres?.stop());
+
+const stores = {
+  file: async () => join(dir, 'history'),
+  postgres: async () => {
+    const name = `history_${++databases}`;
+    const client = new pg.Client({ connectionString: postgres!.url });
+    await client.connect();
+    await client.query(`CREATE DATABASE ${name}`);
+    await client.end();
+    return postgres!.url.replace(/\/postgres$/, `/${name}`);
+  },
+};
+
+const run = (spec: Omit<RunSpec, 'startedAt'> & { hoursAgo: number }) =>
+  stream({ ...spec, startedAt: hoursAgo(spec.hoursAgo) });
+
+describe.each(Object.entries(stores))('flake-detect with a %s history', (_, location) => {
+  let history: string;
+  beforeEach(async () => {
+    history = await location();
+  });
+  const detect = (input: string, ...args: string[]) =>
+    runFlakeDetect(['--history', history, ...args], input, dir);
+  const spawnDetect = (input: string, ...args: string[]) =>
+    spawnFlakeDetect(['--history', history, ...args], input, dir);
+
+  it('a rerun of the same commit that passes where the first attempt failed is flaky (rule 2), recorded and read back', async () => {
+    const first = await detect(
+      run({ commit: 'abc', run: '100', hoursAgo: 2, legs: { unit: { a: 'failed', b: 'passed' } } }),
+      '--record',
+    );
+    expect(first.code).toBe(0);
+    expect(statuses(first)).toEqual({ a: 'new', b: 'new' });
+    const rerun = await detect(
+      run({
+        commit: 'abc',
+        run: '100',
+        attempt: 2,
+        hoursAgo: 1,
+        legs: { unit: { a: 'passed', b: 'passed' } },
+      }),
+      '--record',
+    );
+    expect(rerun.code).toBe(0);
+    expect(statuses(rerun)).toEqual({ a: 'flaky', b: 'stable' });
+    const a = rerun.records.find((r): r is TestRecord => r.type === 'test' && r.id === 'a')!;
+    expect(a.flake!.evidence).toEqual([
+      {
+        rule: 'same-commit',
+        commit: 'abc',
+        runs: [
+          { run: '100', attempt: 2, outcome: 'passed' },
+          { run: '100', attempt: 1, outcome: 'failed' },
+        ],
+      },
+    ]);
+    expect(rerun.stderr).toMatch(
+      /2 tests: 1 flaky, 0 suspect, 0 broken, 0 new \(history: 1 runs in 30d/,
+    );
+    // The stream stays a valid stream: one end record counting what was written.
+    expect(rerun.records.at(-1)).toEqual({
+      type: 'end',
+      tool: 'flake-detect',
+      records: rerun.records.length - 1,
+    });
+  });
+
+  it('recording the same run attempt twice counts it once', async () => {
+    const input = run({ commit: 'c1', run: '7', hoursAgo: 3, legs: { unit: { a: 'failed' } } });
+    await detect(input, '--record');
+    await detect(input, '--record');
+    const next = await detect(
+      run({ commit: 'c2', run: '8', hoursAgo: 1, legs: { unit: { a: 'passed' } } }),
+    );
+    const a = next.records.find((r): r is TestRecord => r.type === 'test')!;
+    expect(a.flake!.sample!.runs).toBe(2);
+  });
+
+  it('a test failing on every attempt from a commit on is broken, never proposed; a flaky one is proposed without an owner', async () => {
+    const tests = (i: number) => ({
+      broken: i >= 3 ? ('failed' as const) : ('passed' as const),
+      retried: i === 2 ? ('flaky' as const) : ('passed' as const),
+      fine: 'passed' as const,
+    });
+    for (let i = 0; i < 5; i++)
+      await detect(
+        run({
+          commit: `c${i}`,
+          branch: 'main',
+          run: `${i}`,
+          hoursAgo: 10 - i,
+          legs: { unit: tests(i) },
+        }),
+        '--record',
+      );
+    const result = await detect(
+      run({ commit: 'c5', branch: 'main', run: '5', hoursAgo: 1, legs: { unit: tests(5) } }),
+      '--propose',
+      'proposals.json',
+    );
+    expect(statuses(result)).toEqual({ broken: 'broken', retried: 'flaky', fine: 'stable' });
+    const broken = result.records.find(
+      (r): r is TestRecord => r.type === 'test' && r.id === 'broken',
+    )!;
+    expect(broken.flake!.brokenSince).toBe('c3');
+    const proposals = JSON.parse(readFileSync(join(dir, 'proposals.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >[];
+    expect(proposals).toHaveLength(1);
+    expect(proposals[0]).toMatchObject({
+      test: 'retried',
+      status: 'flaky',
+      reason: 'failed and passed in one run on commit c2 (run 2 attempt 1)',
+      quarantinedDate: hoursAgo(1).slice(0, 10),
+    });
+    expect(proposals[0]).not.toHaveProperty('owner');
+    expect(proposals[0]!.deadline).toBe(
+      new Date(Date.parse(`${hoursAgo(1).slice(0, 10)}T00:00:00Z`) + 14 * 86_400_000)
+        .toISOString()
+        .slice(0, 10),
+    );
+  });
+
+  it('a leg failing en masse is an outage: a warning, and its failures are no evidence for anyone', async () => {
+    const healthy = Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [`t${i}`, 'passed' as const]),
+    );
+    for (let i = 0; i < 6; i++)
+      await detect(
+        run({ commit: `c${i}`, run: `${i}`, hoursAgo: 20 - i, legs: { api: healthy } }),
+        '--record',
+      );
+    const outage = Object.fromEntries(
+      Array.from({ length: 20 }, (_, i) => [
+        `t${i}`,
+        i < 8 ? ('flaky' as const) : ('passed' as const),
+      ]),
+    );
+    const result = await detect(
+      run({ commit: 'c6', run: '6', hoursAgo: 1, legs: { api: outage } }),
+      '--record',
+    );
+    const warning = result.records.find((r): r is DiagnosticRecord => r.type === 'diagnostic')!;
+    expect(warning).toMatchObject({ severity: 'warning', code: 'flake-outage', leg: 'api' });
+    expect(warning.message).toMatch(/^8 of 20 tests failed in leg api \(40%; usually 0%\)/);
+    expect(new Set(Object.values(statuses(result)))).toEqual(new Set(['stable']));
+    const t0 = result.records.find((r): r is TestRecord => r.type === 'test' && r.id === 't0')!;
+    expect(t0.flake!.outage).toBe(true);
+    // And it stays no evidence once it is history.
+    const after = await detect(
+      run({ commit: 'c7', run: '7', hoursAgo: 0.5, legs: { api: healthy } }),
+    );
+    expect(new Set(Object.values(statuses(after)))).toEqual(new Set(['stable']));
+  });
+
+  it('a quarantined test that has passed enough commits in a row is a release candidate', async () => {
+    writeFileSync(
+      join(dir, 'quarantine.json'),
+      JSON.stringify({
+        quarantined: [
+          {
+            test: 'healed',
+            reason: 'races',
+            owner: 'team',
+            quarantinedDate: '2026-01-01',
+            deadline: '2099-01-01',
+          },
+          {
+            test: 'still',
+            reason: 'races',
+            owner: 'team',
+            quarantinedDate: '2026-01-01',
+            deadline: '2099-01-01',
+          },
+        ],
+      }),
+    );
+    // --target-rate 0.2 needs 14 clean commits at 95% confidence.
+    for (let i = 0; i < 14; i++)
+      await detect(
+        run({
+          commit: `c${i}`,
+          run: `${i}`,
+          hoursAgo: 30 - i,
+          legs: {
+            unit: { healed: i === 0 ? 'flaky' : 'passed', still: i === 10 ? 'flaky' : 'passed' },
+          },
+        }),
+        '--record',
+      );
+    const result = await detect(
+      run({
+        commit: 'c14',
+        run: '14',
+        hoursAgo: 1,
+        legs: { unit: { healed: 'passed', still: 'passed' } },
+      }),
+      '--quarantine',
+      'quarantine.json',
+      '--target-rate',
+      '0.2',
+      '--propose',
+      'p.json',
+    );
+    const candidates = result.records.filter(
+      (r): r is DiagnosticRecord =>
+        r.type === 'diagnostic' && r.code === 'quarantine-release-candidate',
+    );
+    expect(candidates.map((c) => c.test)).toEqual(['healed']);
+    expect(candidates[0]!.message).toBe(
+      'healed is quarantined but passed its last 14 commits: a flake rate under 20% at 95% confidence needs 14',
+    );
+    // Quarantined tests are not proposed again.
+    expect(JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8'))).toEqual([]);
+  });
+
+  it('history --export writes the window in time order and --prune drops what is older', async () => {
+    await detect(
+      run({ commit: 'old', run: '1', hoursAgo: 24 * 40, legs: { unit: { a: 'passed' } } }),
+      '--record',
+      '--window',
+      '90d',
+    );
+    await detect(
+      run({ commit: 'new', run: '2', hoursAgo: 1, legs: { unit: { a: 'failed' } } }),
+      '--record',
+      '--window',
+      '90d',
+    );
+    const all = await runFlakeDetect(
+      ['history', '--export', '--history', history, '--window', '90d'],
+      '',
+      dir,
+    );
+    expect(all.code).toBe(0);
+    expect(
+      all.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { commit: string }).commit),
+    ).toEqual(['old', 'new']);
+    const pruned = await runFlakeDetect(
+      ['history', '--prune', '--history', history, '--window', '30d'],
+      '',
+      dir,
+    );
+    expect(pruned.code).toBe(0);
+    expect(pruned.stderr).toMatch(/dropped 1 entries before/);
+    const left = await runFlakeDetect(
+      ['history', '--export', '--history', history, '--window', '90d', '-o', 'h.jsonl'],
+      '',
+      dir,
+    );
+    expect(left.code).toBe(0);
+    const lines = readFileSync(join(dir, 'h.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l) as object)).toEqual([
+      expect.objectContaining({
+        id: 'a',
+        leg: 'unit',
+        commit: 'new',
+        run: '2',
+        attempt: 1,
+        outcome: 'failed',
+      }),
+    ]);
+  });
+
+  it('jobs recording at the same time lose nothing', async () => {
+    const jobs = Array.from({ length: 24 }, (_, i) =>
+      spawnDetect(
+        run({
+          commit: `c${i}`,
+          run: `${i}`,
+          hoursAgo: 1 + i / 100,
+          legs: { [`leg${i}`]: { a: 'passed', b: 'failed' } },
+        }),
+        '--record',
+      ),
+    );
+    const results = await Promise.all(jobs);
+    expect(results.map((r) => r.code)).toEqual(results.map(() => 0));
+    const exported = await runFlakeDetect(['history', '--export', '--history', history], '', dir);
+    const keys = exported.stdout
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const e = JSON.parse(l) as { run: string; id: string };
+        return `${e.run}/${e.id}`;
+      });
+    expect(keys).toHaveLength(48);
+    expect(new Set(keys).size).toBe(48);
+  }, 60_000);
+});
+
+describe('flake-detect: bad input', () => {
+  it('a damaged history line is named with file:line and exits 2', async () => {
+    const history = join(dir, 'history');
+    await runFlakeDetect(
+      ['--history', history, '--record'],
+      run({ commit: 'c', run: '1', hoursAgo: 1, legs: { unit: { a: 'passed', b: 'passed' } } }),
+      dir,
+    );
+    const { readdirSync } = await import('node:fs');
+    const segment = readdirSync(history).find((f) => f.endsWith('.jsonl'))!;
+    const text = readFileSync(join(history, segment), 'utf8').split('\n');
+    text[1] = text[1]!.replace('"outcome":"passed"', '"outcome":"green"');
+    writeFileSync(join(history, segment), text.join('\n'));
+    const result = await runFlakeDetect(
+      ['--history', history],
+      run({ commit: 'd', run: '2', hoursAgo: 0.5, legs: { unit: { a: 'passed' } } }),
+      dir,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      `flake-detect: ${join(history, segment)}:2: history entry outcome must be equal to one of the allowed values`,
+    );
+    expect(result.stderr).toMatch(/hint: the history is damaged/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--record refuses a stream without a commit', async () => {
+    const result = await runFlakeDetect(
+      ['--history', join(dir, 'h'), '--record'],
+      run({ run: '1', hoursAgo: 1, legs: { unit: { a: 'passed' } } }),
+      dir,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--record needs the run's commit/);
+  });
+
+  it('a bad --window is a usage error', async () => {
+    const result = await runFlakeDetect(['--window', '30 days'], '', dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--window must be like 30d, 12h or 8w, got: "30 days"/);
+  });
+
+  it('an unreachable Postgres is a clear error, not a stack trace, and the stream is cut so the gate fails closed', async () => {
+    const result = await runFlakeDetect(
+      ['--history', 'postgres://nobody@127.0.0.1:1/none'],
+      run({ commit: 'c', run: '1', hoursAgo: 1, legs: { unit: { a: 'passed' } } }),
+      dir,
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^flake-detect: postgres:\/\/nobody@127\.0\.0\.1:1\/none: cannot connect to the history database/,
+    );
+    expect(result.records.some((r) => r.type === 'end')).toBe(false);
+  });
+});
