@@ -11,7 +11,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   packageManager: string;
 };
-const PACKAGES = ['stream', 'junit-merge', 'quarantine-filter', 'gate-verdict', 'test-metrics'];
+const PACKAGES = [
+  'stream',
+  'junit-merge',
+  'flake-detect',
+  'quarantine-filter',
+  'gate-verdict',
+  'test-metrics',
+];
 
 let dir: string;
 
@@ -103,10 +110,12 @@ describe('the packed packages in a project of their own', () => {
       }),
     );
     const quarantined = sh(
-      'npx junit-merge pass.xml fail.xml -q | npx quarantine-filter --file q.json --today 2026-11-02 | npx gate-verdict -q',
+      'npx junit-merge pass.xml fail.xml -q --commit abc --run-id 1 | npx flake-detect --history h --record | npx quarantine-filter --file q.json --today 2026-11-02 | npx gate-verdict -q',
       dir,
     );
     expect(quarantined.code, quarantined.stderr).toBe(0);
+    // flake-detect recorded the run into its folder history.
+    expect(readdirSync(join(dir, 'h')).filter((f) => f.endsWith('.jsonl'))).toHaveLength(1);
     const plain = sh('npx junit-merge pass.xml -q | npx gate-verdict', dir);
     expect(plain.code).toBe(0);
     expect(plain.stderr).toMatch(/gate-verdict: GREEN/);
@@ -121,13 +130,22 @@ describe('the packed packages in a project of their own', () => {
       import { decideVerdict } from '@testgate/gate-verdict';
       import { parseLedger, selectArgs } from '@testgate/quarantine-filter';
       import { renderMetrics } from '@testgate/test-metrics';
+      import { classify } from '@testgate/flake-detect';
       const legs = [];
       for await (const { leg } of mergeLegs([{ name: 'x', sources: [fileSource('fail.xml')] }])) legs.push(leg.counts.failed);
       const ledger = parseLedger('{"quarantined": []}', 'q.json');
-      console.log(JSON.stringify([legs, typeof readRecords, validateRecord({ type: 'end', tool: 't', records: 1 }).ok, typeof decideVerdict, selectArgs(ledger, { lane: 'blocking', runner: 'ids', today: '2026-11-01' }), typeof renderMetrics]));`;
+      console.log(JSON.stringify([legs, typeof readRecords, validateRecord({ type: 'end', tool: 't', records: 1 }).ok, typeof decideVerdict, selectArgs(ledger, { lane: 'blocking', runner: 'ids', today: '2026-11-01' }), typeof renderMetrics, classify([]).status]));`;
     writeFileSync(join(dir, 'use.mjs'), script);
     const r = sh('node use.mjs', dir);
     expect(r.stderr).toBe('');
-    expect(JSON.parse(r.stdout)).toEqual([[1], 'function', true, 'function', [], 'function']);
+    expect(JSON.parse(r.stdout)).toEqual([
+      [1],
+      'function',
+      true,
+      'function',
+      [],
+      'function',
+      'new',
+    ]);
   });
 });

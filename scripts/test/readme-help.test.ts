@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 
 // Each tool's README shows its --help verbatim; this fails when one drifts from the other.
-describe.each(['junit-merge', 'quarantine-filter', 'gate-verdict', 'test-metrics'])(
+describe.each(['junit-merge', 'flake-detect', 'quarantine-filter', 'gate-verdict', 'test-metrics'])(
   '%s README',
   (tool) => {
     it('shows the current --help', () => {

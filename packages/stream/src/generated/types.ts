@@ -200,7 +200,6 @@ export interface FlakeRun {
   run: string;
   attempt: number;
   outcome: 'passed' | 'failed' | 'error' | 'skipped' | 'flaky';
-  leg?: string;
 }
 export interface FlakeSample {
   /**

@@ -1,0 +1,16 @@
+export interface Service {
+  url: string;
+  port: number;
+  stop(): void;
+}
+export function freePort(): Promise<number>;
+export function postgresBinaries(): string | undefined;
+export function redisBinary(): string | undefined;
+export function missingServices(options?: {
+  postgres?: boolean;
+  redis?: boolean;
+}): string | undefined;
+export function startPostgres(): Promise<Service>;
+export function startRedis(): Promise<
+  Service & { child: import('node:child_process').ChildProcess }
+>;
