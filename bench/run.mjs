@@ -3,11 +3,11 @@
 // npm junit-merge) and a bare saxes scan, each run as a child of this process on the same
 // generated corpus, one after the other. Prints wall time, peak RSS and the ratios.
 // Usage: node bench/run.mjs [--sizes 100k,1M] [--skip name,...]
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCorpus } from './generate-corpus.mjs';
+import { measure } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -55,33 +55,6 @@ const tools = [
     cmd: (c) => [join(here, 'tools/scanner-scan.mjs'), c],
   },
 ];
-
-/** Runs node with args; wall time, and peak RSS from the kernel's high-water mark. */
-function measure(argv) {
-  return new Promise((done, fail) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let peakKb = 0;
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const sample = () => {
-      try {
-        const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
-      } catch {
-        // the child has exited
-      }
-    };
-    const timer = setInterval(sample, 10);
-    child.on('error', fail);
-    child.on('exit', (code) => {
-      clearInterval(timer);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0) fail(new Error(`exit ${code}: ${stderr.slice(-500)}`));
-      else done({ seconds, peakMb: peakKb / 1024 });
-    });
-  });
-}
 
 const fmt = (n, digits = 1) => n.toFixed(digits).padStart(8);
 const report = [];

@@ -160,8 +160,8 @@ async function maintain(
   }
   const output = args.output as string | undefined;
   const entries: { time: string; line: string }[] = [];
-  for await (const entry of store.read(since))
-    entries.push({ time: entry.time, line: JSON.stringify(entry) });
+  for await (const batch of store.read(since))
+    for (const entry of batch) entries.push({ time: entry.time, line: JSON.stringify(entry) });
   // The store hands entries over in no order: export them in time order, stably.
   entries.sort((a, b) => compare(a.time, b.time) || compare(a.line, b.line));
   const text = entries.map((e) => `${e.line}\n`).join('');

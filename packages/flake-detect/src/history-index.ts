@@ -63,6 +63,7 @@ export class HistoryIndex {
   private readonly outages = new Map<string, Set<number>>();
   private readonly usualShares = new Map<string, number>();
   private sealed = false;
+  private lastRun = -1;
   private readonly outage: Required<OutageOptions>;
 
   constructor(options: OutageOptions = {}) {
@@ -75,11 +76,15 @@ export class HistoryIndex {
 
   add(entry: HistoryEntry): void {
     if (this.sealed) throw new Error('HistoryIndex.add after it was read');
-    const runKey = `${entry.run}\u0000${entry.attempt}`;
-    let run = this.runIndex.get(runKey);
+    // Entries come grouped by run: most of them need no lookup.
+    const last = this.runs[this.lastRun];
+    let run =
+      last && last.run === entry.run && last.attempt === entry.attempt
+        ? this.lastRun
+        : this.runIndex.get(`${entry.run}\u0000${entry.attempt}`);
     if (run === undefined) {
       run = this.runs.length;
-      this.runIndex.set(runKey, run);
+      this.runIndex.set(`${entry.run}\u0000${entry.attempt}`, run);
       this.runs.push({
         run: entry.run,
         attempt: entry.attempt,
@@ -88,6 +93,7 @@ export class HistoryIndex {
         time: Date.parse(entry.time),
       });
     }
+    this.lastRun = run;
     const key = testKey(entry.id, entry.leg);
     let packed = this.outcomes.get(key);
     if (!packed) this.outcomes.set(key, (packed = []));

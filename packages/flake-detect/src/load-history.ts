@@ -10,7 +10,7 @@ export async function loadHistory(
 ): Promise<HistoryIndex> {
   const index = new HistoryIndex(outage);
   const { run, attempt } = query.current;
-  for await (const entry of store.read(query.since))
-    if (entry.run !== run || entry.attempt !== attempt) index.add(entry);
+  for await (const batch of store.read(query.since))
+    for (const entry of batch) if (entry.run !== run || entry.attempt !== attempt) index.add(entry);
   return index;
 }

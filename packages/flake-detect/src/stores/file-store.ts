@@ -1,9 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { randomBytes } from 'node:crypto';
-import lockfile from 'proper-lockfile';
 import { type HistoryEntry, InputError, validateHistoryEntry } from '@testgate/stream';
 import type { HistoryStore } from './store.js';
 
@@ -23,7 +21,7 @@ export class FileStore implements HistoryStore {
     readonly name: string = dir,
   ) {}
 
-  async *read(since: string): AsyncGenerator<HistoryEntry> {
+  async *read(since: string): AsyncGenerator<HistoryEntry[]> {
     const done = new Set<string>();
     for (;;) {
       const pending = (await this.segments()).filter((s) => !done.has(s));
@@ -31,7 +29,8 @@ export class FileStore implements HistoryStore {
       for (const segment of pending) {
         done.add(segment);
         try {
-          for await (const entry of this.readSegment(segment)) if (entry.time >= since) yield entry;
+          for await (const batch of this.readSegment(segment))
+            yield batch.filter((entry) => entry.time >= since);
         } catch (error) {
           // Compacted away since the listing: its entries are in a newer segment.
           if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
@@ -65,13 +64,14 @@ export class FileStore implements HistoryStore {
     }
   }
 
-  private async *readSegment(segment: string): AsyncGenerator<HistoryEntry> {
+  /** A segment's entries, validated, in batches of a read chunk's lines. */
+  private async *readSegment(segment: string): AsyncGenerator<HistoryEntry[]> {
     const file = join(this.dir, segment);
-    const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
     let line = 0;
-    for await (const text of lines) {
+    let rest = '';
+    const parse = (text: string, batch: HistoryEntry[]) => {
       line++;
-      if (text === '') continue;
+      if (text === '') return;
       let value: unknown;
       try {
         value = JSON.parse(text);
@@ -80,7 +80,22 @@ export class FileStore implements HistoryStore {
       }
       const valid = validateHistoryEntry(value);
       if (!valid.ok) throw damaged(file, line, valid.problem);
-      yield value as HistoryEntry;
+      batch.push(value as HistoryEntry);
+    };
+    for await (const chunk of createReadStream(file, {
+      encoding: 'utf8',
+      highWaterMark: 1 << 20,
+    })) {
+      const lines = (rest + (chunk as string)).split('\n');
+      rest = lines.pop()!;
+      const batch: HistoryEntry[] = [];
+      for (const text of lines) parse(text, batch);
+      yield batch;
+    }
+    if (rest !== '') {
+      const batch: HistoryEntry[] = [];
+      parse(rest, batch);
+      yield batch;
     }
   }
 
@@ -97,7 +112,7 @@ export class FileStore implements HistoryStore {
     if (first === undefined) return undefined;
     try {
       if ((await stat(join(this.dir, first))).size === 0) return undefined;
-      for await (const entry of this.readSegment(first)) return entry.time;
+      for await (const batch of this.readSegment(first)) if (batch[0]) return batch[0].time;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
@@ -106,6 +121,7 @@ export class FileStore implements HistoryStore {
 
   /** Merges every segment into one, without entries before `since`; undefined when another process holds the lock. */
   private async compact(since: string, { wait }: { wait: boolean }): Promise<number | undefined> {
+    const { default: lockfile } = await import('proper-lockfile');
     let release: () => Promise<void>;
     try {
       release = await lockfile.lock(this.dir, {
@@ -122,9 +138,10 @@ export class FileStore implements HistoryStore {
       const kept: HistoryEntry[] = [];
       let dropped = 0;
       for (const segment of segments)
-        for await (const entry of this.readSegment(segment))
-          if (entry.time >= since) kept.push(entry);
-          else dropped++;
+        for await (const batch of this.readSegment(segment))
+          for (const entry of batch)
+            if (entry.time >= since) kept.push(entry);
+            else dropped++;
       kept.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
       if (kept.length > 0) await this.writeSegment(toLines(kept));
       await Promise.all(segments.map((s) => rm(join(this.dir, s), { force: true })));

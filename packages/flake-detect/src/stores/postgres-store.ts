@@ -1,5 +1,4 @@
-import pg from 'pg';
-import Cursor from 'pg-cursor';
+import type pg from 'pg';
 import { type HistoryEntry, InputError } from '@testgate/stream';
 import type { HistoryStore } from './store.js';
 
@@ -31,19 +30,19 @@ const BATCH = 5_000;
  * same run attempt twice keeps the first rows.
  */
 export class PostgresStore implements HistoryStore {
-  private readonly pool: pg.Pool;
+  private pool: pg.Pool | undefined;
   private ready: Promise<void> | undefined;
   readonly name: string;
 
-  constructor(url: string) {
-    this.pool = new pg.Pool({ connectionString: url, max: 2 });
+  constructor(private readonly url: string) {
     // Never print a password.
     this.name = url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
   }
 
-  async *read(since: string): AsyncGenerator<HistoryEntry> {
+  async *read(since: string): AsyncGenerator<HistoryEntry[]> {
     await this.schema();
     const client = await this.connect();
+    const { default: Cursor } = await import('pg-cursor');
     try {
       const cursor = client.query(
         new Cursor(
@@ -54,7 +53,7 @@ export class PostgresStore implements HistoryStore {
       for (;;) {
         const rows = (await cursor.read(BATCH)) as Row[];
         if (rows.length === 0) break;
-        for (const row of rows) yield fromRow(row);
+        yield rows.map(fromRow);
       }
       await cursor.close();
     } finally {
@@ -92,12 +91,17 @@ export class PostgresStore implements HistoryStore {
 
   async prune(since: string): Promise<number> {
     await this.schema();
-    const result = await this.pool.query(`DELETE FROM ${TABLE} WHERE time < $1`, [since]);
-    return result.rowCount ?? 0;
+    const client = await this.connect();
+    try {
+      const result = await client.query(`DELETE FROM ${TABLE} WHERE time < $1`, [since]);
+      return result.rowCount ?? 0;
+    } finally {
+      client.release();
+    }
   }
 
   async close(): Promise<void> {
-    await this.pool.end();
+    await this.pool?.end();
   }
 
   private schema(): Promise<void> {
@@ -109,6 +113,11 @@ export class PostgresStore implements HistoryStore {
   }
 
   private async connect(): Promise<pg.PoolClient> {
+    // Loaded on first use: the folder store's users never pay for the driver.
+    if (!this.pool) {
+      const { default: driver } = await import('pg');
+      this.pool = new driver.Pool({ connectionString: this.url, max: 2 });
+    }
     try {
       return await this.pool.connect();
     } catch (error) {

@@ -2,8 +2,8 @@ import type { HistoryEntry } from '@testgate/stream';
 
 /** Where flake-detect keeps its history: a folder of JSON Lines, or Postgres. */
 export interface HistoryStore {
-  /** Every entry at or after `since` (ISO 8601), in no particular order. */
-  read(since: string): AsyncIterable<HistoryEntry>;
+  /** Every entry at or after `since` (ISO 8601), in batches, in no particular order. */
+  read(since: string): AsyncIterable<HistoryEntry[]>;
   /** Records entries and drops what fell out of the window (before `since`). */
   append(entries: HistoryEntry[], since: string): Promise<void>;
   /** Drops every entry before `since`; resolves to how many were dropped. */
