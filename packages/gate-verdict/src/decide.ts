@@ -138,6 +138,15 @@ export async function decideVerdict(
     });
     blocking.push(...flakyBlocking);
   }
+  const knownFlaky = blocking.filter(
+    (t) => t.flake?.status === 'flaky' || t.flake?.status === 'suspect',
+  );
+  if (knownFlaky.length > 0)
+    warnings.push({
+      code: 'known-flaky-blocking',
+      test: knownFlaky[0]!.id,
+      message: `${knownFlaky.length} blocking failure(s) are known flaky, first ${JSON.stringify(knownFlaky[0]!.id)}: quarantine them (flake-detect --propose lists them) or fix them`,
+    });
   const flakyExcused = excused.filter((t) => t.why === 'flaky').length;
   if (flakyExcused > 0)
     warnings.push({
@@ -178,6 +187,7 @@ function refOf(test: TestRecord): TestRef {
   if (failure?.details !== undefined) ref.details = failure.details;
   if (test.file !== undefined) ref.file = test.file;
   if (test.line !== undefined) ref.line = test.line;
+  if (test.flake !== undefined) ref.flake = test.flake;
   return ref;
 }
 

@@ -6,6 +6,7 @@ import type {
   VerdictDocument,
   VerdictLeg,
 } from '@testgate/stream';
+import { flakeLabel } from './flake-label.js';
 
 /** One test as the HTML report lists it: [id, leg, outcome, seconds]. */
 export type TestRow = [id: string, leg: string, outcome: TestRecord['outcome'], seconds: number];
@@ -43,7 +44,7 @@ header h1{margin:0;font-size:22px}main{padding:8px 24px 40px}
 h2{font-size:17px;margin:24px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
 th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.failed,.error{color:#cf222e}.flaky{color:#9a6700}.passed{color:#1a7f37}.skipped{color:#57606a}
+.failed,.error{color:#cf222e}.flaky{color:#9a6700}.flake-broken{color:#cf222e;font-style:italic}.flake-flaky,.flake-suspect{color:#9a6700;font-style:italic}.flake-new{color:#57606a;font-style:italic}.passed{color:#1a7f37}.skipped{color:#57606a}
 details{margin:6px 0;border:1px solid #d0d7de;border-radius:6px;padding:6px 10px}summary{cursor:pointer}
 pre{white-space:pre-wrap;word-break:break-word;background:#f6f8fa;padding:8px;border-radius:6px;max-height:400px;overflow:auto}
 .filters{display:flex;gap:8px;flex-wrap:wrap;margin:8px 0}.filters input{flex:1;min-width:200px}
@@ -105,7 +106,11 @@ function failure(test: TestRef | ExcusedTest, extra = ''): string {
     test.file === undefined
       ? ''
       : ` <span class="muted">${escapeHtml(test.file)}${test.line === undefined ? '' : `:${test.line}`}</span>`;
-  return `<details><summary><b>${escapeHtml(test.id)}</b> <span class="muted">(${escapeHtml(test.leg)})</span> <span class="${escapeHtml(test.outcome)}">${escapeHtml(test.outcome)}</span>${where}${extra}</summary><pre>${escapeHtml([test.message, test.details].filter(Boolean).join('\n\n'))}</pre></details>`;
+  const label = flakeLabel(test.flake);
+  const flake = label
+    ? ` <span class="flake-${escapeHtml(test.flake!.status)}">${escapeHtml(label)}</span>`
+    : '';
+  return `<details><summary><b>${escapeHtml(test.id)}</b> <span class="muted">(${escapeHtml(test.leg)})</span> <span class="${escapeHtml(test.outcome)}">${escapeHtml(test.outcome)}</span>${flake}${where}${extra}</summary><pre>${escapeHtml([test.message, test.details].filter(Boolean).join('\n\n'))}</pre></details>`;
 }
 
 function excusedExtra(test: ExcusedTest): string {

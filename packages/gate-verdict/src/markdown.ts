@@ -1,3 +1,4 @@
+import { flakeLabel } from './flake-label.js';
 import type { ExcusedTest, Finding, TestRef, VerdictDocument, VerdictLeg } from '@testgate/stream';
 
 /** GitHub's limit for one step summary. */
@@ -83,7 +84,8 @@ function testLine(test: TestRef): string {
       ? ''
       : ` — ${escapeMarkdown(test.file)}${test.line === undefined ? '' : `:${test.line}`}`;
   const message = firstLine(test.message ?? test.details);
-  return `- **${escapeMarkdown(test.id)}** (${escapeMarkdown(test.leg)})${where}${message ? `: ${escapeMarkdown(message)}` : ''}`;
+  const label = flakeLabel(test.flake);
+  return `- **${escapeMarkdown(test.id)}** (${escapeMarkdown(test.leg)})${label ? ` _${escapeMarkdown(label)}_` : ''}${where}${message ? `: ${escapeMarkdown(message)}` : ''}`;
 }
 
 function excusedLine(test: ExcusedTest): string {

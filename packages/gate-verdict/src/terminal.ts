@@ -1,4 +1,5 @@
 import { type Colors, type VerdictDocument, sanitizeForTerminal } from '@testgate/stream';
+import { flakeLabel } from './flake-label.js';
 
 const SHOWN = 10;
 
@@ -22,8 +23,9 @@ export function renderTerminal(verdict: VerdictDocument, colors: Colors): string
         ? ''
         : ` ${test.file}${test.line === undefined ? '' : `:${test.line}`}`;
     const message = (test.message ?? test.details ?? '').split('\n')[0]!.slice(0, 160);
+    const label = flakeLabel(test.flake);
     lines.push(
-      `    ${sanitizeForTerminal(`${test.id} (${test.leg})${where}${message ? `: ${message}` : ''}`)}`,
+      `    ${sanitizeForTerminal(`${test.id} (${test.leg})${label ? ` [${label}]` : ''}${where}${message ? `: ${message}` : ''}`)}`,
     );
   }
   if (verdict.blocking.length > SHOWN)

@@ -224,3 +224,46 @@ describe('globMatcher and parseBudgets', () => {
     expect(() => parseBudgets(text, 'b.json')).toThrow(message);
   });
 });
+
+describe("flake-detect's verdicts in the reports", () => {
+  const broken = {
+    status: 'broken',
+    brokenSince: 'c3',
+    evidence: [
+      { rule: 'broken', commit: 'c4', runs: [{ run: '4', attempt: 1, outcome: 'failed' }] },
+    ],
+  };
+  const flaky = {
+    status: 'flaky',
+    evidence: [
+      { rule: 'same-commit', commit: 'c2', runs: [{ run: '2', attempt: 2, outcome: 'passed' }] },
+    ],
+  };
+
+  it('labels blocking failures broken or known flaky, and warns about the known flaky ones', async () => {
+    const verdict = await decideVerdict(
+      stream(
+        leg('unit'),
+        test('b', 'failed', { flake: broken }),
+        test('f', 'failed', { flake: flaky }),
+        test('ok', 'passed', { flake: { status: 'stable', evidence: [] } }),
+      ),
+    );
+    expect(verdict.verdict).toBe('red');
+    expect(verdict.blocking.map((t) => [t.id, t.flake?.status])).toEqual([
+      ['b', 'broken'],
+      ['f', 'flaky'],
+    ]);
+    expect(verdict.warnings).toContainEqual({
+      code: 'known-flaky-blocking',
+      test: 'f',
+      message:
+        '1 blocking failure(s) are known flaky, first "f": quarantine them (flake-detect --propose lists them) or fix them',
+    });
+    const summary = renderSummary(verdict);
+    expect(summary).toContain('- **b** (unit) _broken since c3_: b broke');
+    expect(summary).toContain(
+      '- **f** (unit) _known flaky: failed and passed in reruns of c2_: f broke',
+    );
+  });
+});

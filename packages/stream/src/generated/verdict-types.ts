@@ -58,6 +58,7 @@ export interface LegCounts {
   flaky: number;
 }
 export interface TestRef {
+  flake?: FlakeVerdict;
   id: string;
   leg: string;
   outcome: string;
@@ -69,7 +70,69 @@ export interface TestRef {
    */
   details?: string;
 }
+/**
+ * flake-detect's verdict on the test, from this run and the history window.
+ */
+export interface FlakeVerdict {
+  /**
+   * flaky: certain evidence (failed and passed on the same commit); suspect: failures alternating with passes across commits; broken: every attempt fails from some commit on; new: no history; stable: none of these.
+   */
+  status: 'stable' | 'flaky' | 'suspect' | 'broken' | 'new';
+  /**
+   * The observations behind the status, most recent first (at most a few).
+   */
+  evidence: FlakeEvidence[];
+  /**
+   * Flake rate per commit the history shows with 95% confidence (the lower bound of its posterior).
+   */
+  score?: number;
+  /**
+   * Estimated flake rate per commit (posterior mean, Jeffreys prior).
+   */
+  rate?: number;
+  /**
+   * Share of consecutive commits whose result flipped between pass and fail.
+   */
+  flipRate?: number;
+  sample?: FlakeSample;
+  /**
+   * For broken: the first commit of the failing stretch.
+   */
+  brokenSince?: string;
+  /**
+   * This run's leg failed en masse: its failures are not evidence of flakiness.
+   */
+  outage?: boolean;
+}
+export interface FlakeEvidence {
+  /**
+   * same-run: failed and passed within one run; same-commit: failed in one run of the commit and passed in another; history: a failure between passes; broken: failing on every attempt from this commit on.
+   */
+  rule: 'same-run' | 'same-commit' | 'history' | 'broken';
+  commit: string;
+  runs: FlakeRun[];
+}
+export interface FlakeRun {
+  run: string;
+  attempt: number;
+  outcome: 'passed' | 'failed' | 'error' | 'skipped' | 'flaky';
+}
+export interface FlakeSample {
+  /**
+   * Commits observed in the window, broken stretches and outages left out.
+   */
+  commits: number;
+  /**
+   * Of those, commits with a failure.
+   */
+  failures: number;
+  /**
+   * Runs observed in the window.
+   */
+  runs: number;
+}
 export interface ExcusedTest {
+  flake?: FlakeVerdict;
   id: string;
   leg: string;
   outcome: string;
