@@ -241,7 +241,9 @@ for (const key of scenarios) {
   );
   const header = ['detector'.padEnd(24)];
   for (const c of CHECKPOINTS)
-    header.push(`${BUCKETS.map((b) => `${b.name}@${c}`.padStart(11)).join('')}${`prec@${c}`.padStart(9)}`);
+    header.push(
+      `${BUCKETS.map((b) => `${b.name}@${c}`.padStart(11)).join('')}${`prec@${c}`.padStart(9)}`,
+    );
   console.log(
     `${header.join(' ')}  ${'median runs to detect'.padStart(22)}  broken:while/after  stable-outage`,
   );
@@ -255,7 +257,9 @@ for (const key of scenarios) {
     }
     const rtd = s.runsToDetect();
     console.log(
-      `${cells.join(' ')}  ${BUCKETS.map((b) => String(rtd[b.name] ?? '-').padStart(6)).join(' ').padStart(22)}` +
+      `${cells.join(' ')}  ${BUCKETS.map((b) => String(rtd[b.name] ?? '-').padStart(6))
+        .join(' ')
+        .padStart(22)}` +
         `  ${`${s.brokenWhileBroken.size}/${s.brokenAfterFix.size}`.padStart(18)}  ${String(s.stableUnderOutage.size).padStart(13)}`,
     );
   }

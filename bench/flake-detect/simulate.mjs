@@ -44,7 +44,7 @@ export function makeTests(options) {
   }));
   const pick = () => tests[Math.floor(rand() * tests.length)];
   const flaky = Math.round(o.tests * o.flakyShare);
-  for (let n = 0; n < flaky; ) {
+  for (let n = 0; n < flaky;) {
     const t = pick();
     if (t.kind !== 'stable') continue;
     t.kind = 'flaky';
@@ -53,7 +53,7 @@ export function makeTests(options) {
   }
   // Commits are fewer than runs (reruns): breaks start early enough to be fixed.
   const commits = Math.floor(o.runs * 0.85);
-  for (let n = 0; n < o.broken; ) {
+  for (let n = 0; n < o.broken;) {
     const t = pick();
     if (t.kind !== 'stable') continue;
     t.kind = 'broken';
@@ -82,8 +82,7 @@ export function* runs(tests, options) {
     } else attempt++;
     const retries = rand() < o.retryShare;
     const outages = new Map();
-    for (const leg of legs)
-      if (rand() < o.outageChance) outages.set(leg, 0.2 + rand() * 0.4);
+    for (const leg of legs) if (rand() < o.outageChance) outages.set(leg, 0.2 + rand() * 0.4);
     const results = new Map();
     red = false;
     for (const t of tests) {
