@@ -1,5 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { type HistoryEntry, InputError, validateHistoryEntry } from '@testgate/stream';
@@ -41,7 +42,7 @@ export class FileStore implements HistoryStore {
 
   async append(entries: HistoryEntry[], since: string): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    if (entries.length > 0) await this.writeSegment(toLines(entries));
+    await this.writeSegment([toLines(entries)]);
     const segments = await this.segments();
     const oldest = await this.oldestTime(segments);
     if (segments.length > MAX_SEGMENTS || (oldest !== undefined && oldest < since))
@@ -99,11 +100,26 @@ export class FileStore implements HistoryStore {
     }
   }
 
-  private async writeSegment(text: string): Promise<void> {
+  /** Writes a new segment from text chunks: a temporary name, then a rename; none when empty. */
+  private async writeSegment(chunks: Iterable<string> | AsyncIterable<string>): Promise<void> {
     const name = `${new Date().toISOString().replace(/[:.]/g, '')}-${randomBytes(6).toString('hex')}`;
     const temporary = join(this.dir, `.${name}.tmp`);
-    await writeFile(temporary, text);
-    await rename(temporary, join(this.dir, `${name}.jsonl`));
+    const out = createWriteStream(temporary);
+    let bytes = 0;
+    try {
+      for await (const chunk of chunks) {
+        bytes += chunk.length;
+        if (!out.write(chunk)) await once(out, 'drain');
+      }
+      out.end();
+      await once(out, 'close');
+    } catch (error) {
+      out.destroy();
+      await rm(temporary, { force: true });
+      throw error;
+    }
+    if (bytes === 0) await rm(temporary, { force: true });
+    else await rename(temporary, join(this.dir, `${name}.jsonl`));
   }
 
   /** The time of the first entry of the oldest segment: compaction keeps segments in time order. */
@@ -135,15 +151,20 @@ export class FileStore implements HistoryStore {
     }
     try {
       const segments = await this.segments();
-      const kept: HistoryEntry[] = [];
       let dropped = 0;
-      for (const segment of segments)
-        for await (const batch of this.readSegment(segment))
-          for (const entry of batch)
-            if (entry.time >= since) kept.push(entry);
-            else dropped++;
-      kept.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
-      if (kept.length > 0) await this.writeSegment(toLines(kept));
+      const readSegment = this.readSegment.bind(this);
+      // Streamed, segment after segment (each in time order, the oldest first), so that
+      // compaction needs no more memory than a read chunk.
+      await this.writeSegment(
+        (async function* () {
+          for (const segment of segments)
+            for await (const batch of readSegment(segment)) {
+              const kept = batch.filter((entry) => entry.time >= since);
+              dropped += batch.length - kept.length;
+              yield toLines(kept);
+            }
+        })(),
+      );
       await Promise.all(segments.map((s) => rm(join(this.dir, s), { force: true })));
       return dropped;
     } finally {
