@@ -10,6 +10,7 @@ export default tseslint.config(
       'bench/corpus/**',
       'fixtures/producers/**',
       'reports/**',
+      'examples/.regression-*/**',
     ],
   },
   js.configs.recommended,
@@ -25,6 +26,8 @@ export default tseslint.config(
         setInterval: 'readonly',
         clearInterval: 'readonly',
         setImmediate: 'readonly',
+        setTimeout: 'readonly',
+        fetch: 'readonly',
       },
     },
     rules: {

@@ -1,34 +1,215 @@
 #!/usr/bin/env node
-// `npm run demo`: the reference pipeline (examples/submissions) runs here once it lands.
-// Until then it runs the gate that exists, junit-merge | gate-verdict, on the JUnit that
-// real runners wrote in fixtures/junit.
+// `npm run demo`: the reference pipeline of examples/submissions on this machine, as the
+// GitHub workflow runs it: unit legs per service on Node 22, 24 and 26, integration against
+// throwaway Postgres and Redis, an e2e smoke against a preview of the built app, the
+// quarantine lane; then junit-merge | flake-detect | quarantine-filter | gate-verdict.
+// Usage: npm run demo -- [--node 24[,26]] [--serial] [--break] [--jobs N]
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parseLedger, selectArgs } from '@testgate/quarantine-filter';
+import { cleanupAll, cleanupOnSignals, onCleanup } from './demo/cleanup.mjs';
+import { pipelineLegs } from './demo/legs.mjs';
+import { runLegs } from './demo/schedule.mjs';
+import { nodeBinary } from './node-runtime.mjs';
+import { missingServices } from './services.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const app = join(root, 'examples/submissions');
+const SUPPORTED = [22, 24, 26];
+
+class DemoError extends Error {}
+
+/** Refuses to start: nothing to clean up yet. */
+function refuse(message) {
+  process.stderr.write(`demo: ${message}\n`);
+  process.exit(2);
+}
+
+/** Stops the demo with a message: before anything started, at once; later, after cleanup. */
+function fail(message) {
+  throw new DemoError(message);
+}
+
+let options;
+try {
+  ({ values: options } = parseArgs({
+    options: {
+      node: { type: 'string', multiple: true },
+      serial: { type: 'boolean', default: false },
+      break: { type: 'boolean', default: false },
+      jobs: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  }));
+} catch (error) {
+  refuse(
+    `${error.message}\nusage: npm run demo -- [--node 24[,26]] [--serial] [--break] [--jobs N]`,
+  );
+}
+if (options.help) {
+  process.stdout.write(
+    'usage: npm run demo -- [--node 24[,26]] [--serial] [--break] [--jobs N]\n' +
+      '  --node     the Node lines of the unit legs (default: 22,24,26)\n' +
+      '  --serial   run the legs one after another, for comparison\n' +
+      '  --break    apply a real regression (examples/submissions/regression.patch): the gate goes red\n' +
+      '  --jobs     legs at a time (default: the CPU count)\n',
+  );
+  process.exit(0);
+}
+const majors = (options.node ?? ['22,24,26']).flatMap((v) => v.split(',')).map(Number);
+for (const major of majors)
+  if (!SUPPORTED.includes(major))
+    fail(`--node ${major}: the supported lines are ${SUPPORTED.join(', ')}`);
+const concurrency = options.serial ? 1 : Number(options.jobs ?? availableParallelism());
+if (!(concurrency >= 1)) refuse(`--jobs must be a number of legs, got ${options.jobs}`);
+const missing = missingServices();
+if (missing)
+  refuse(
+    `the integration and e2e legs need Postgres and Redis binaries: ${missing} (Debian), or run the workflow's Docker setup`,
+  );
+
 const setup = spawnSync(process.execPath, [join(root, 'scripts/setup.mjs')], { stdio: 'inherit' });
 if (setup.status !== 0) process.exit(setup.status ?? 2);
 
-console.error(
-  'demo: not yet: the reference pipeline (two services, parallel legs, Postgres and Redis,\n' +
-    '      quarantine and one gate) lands with examples/submissions. Meanwhile, the gate\n' +
-    '      that exists today on the JUnit real runners wrote in fixtures/junit (they fail\n' +
-    '      on purpose, so the gate is red):\n',
-);
-mkdirSync(join(root, 'reports'), { recursive: true });
-const merge = join(root, 'packages/junit-merge/bin.js');
-const gate = join(root, 'packages/gate-verdict/bin.js');
-const pipeline = spawnSync(
-  'bash',
-  [
-    '-c',
-    `node "${merge}" 'fixtures/junit/**/*.xml' | node "${gate}" --summary reports/demo-summary.md --html reports/demo-report.html --json reports/demo-verdict.json`,
-  ],
-  { cwd: root, stdio: 'inherit' },
-);
-console.error(
-  `\ndemo: gate-verdict exited ${pipeline.status} (0 green, 1 red, 2 unusable input);` +
-    ' reports in reports/demo-summary.md, reports/demo-report.html, reports/demo-verdict.json',
-);
+cleanupOnSignals();
+const reports = join(root, 'reports/demo');
+rmSync(reports, { recursive: true, force: true });
+const artifacts = join(reports, 'artifacts');
+const logs = join(reports, 'logs');
+mkdirSync(artifacts, { recursive: true });
+mkdirSync(logs, { recursive: true });
+
+const git = (...args) =>
+  spawnSync('git', args, { cwd: root, encoding: 'utf8' }).stdout?.trim() || undefined;
+// The commit the code is: HEAD, marked when the tree differs from it, so that history
+// never pairs runs of different code as reruns of one commit.
+let commit = git('rev-parse', '--short=12', 'HEAD') ?? 'local';
+const changed = [
+  spawnSync('git', ['diff', 'HEAD', '--', 'examples/submissions'], { cwd: root }).stdout ?? '',
+  ...(git('ls-files', '--others', '--exclude-standard', '--', 'examples/submissions') ?? '')
+    .split('\n')
+    .filter(Boolean)
+    .map((file) => readFileSync(join(root, file))),
+];
+if (changed.some((part) => part.length > 0))
+  commit += `-dirty-${hash(Buffer.concat(changed.map((p) => Buffer.from(p))))}`;
+const branch = git('rev-parse', '--abbrev-ref', 'HEAD') ?? 'local';
+
+let appDir = app;
+try {
+  if (options.break) {
+    // The regression goes into a copy of the app, never into the working tree.
+    // A sibling of the app, so that its tsconfig's relative paths hold; it uses the app's
+    // node_modules.
+    appDir = mkdtempSync(join(root, 'examples/.regression-'));
+    onCleanup(() => rmSync(appDir, { recursive: true, force: true }));
+    for (const part of [
+      'src',
+      'test',
+      'migrations',
+      'package.json',
+      'tsconfig.json',
+      'vitest.config.ts',
+    ])
+      cpSync(join(app, part), join(appDir, part), { recursive: true });
+    symlinkSync(join(app, 'node_modules'), join(appDir, 'node_modules'));
+    const patch = spawnSync(
+      'git',
+      ['apply', '--directory', relative(root, appDir), join(app, 'regression.patch')],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    );
+    if (patch.status !== 0) fail(`cannot apply regression.patch: ${patch.stderr}`);
+    const build = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules/typescript/bin/tsc'), '-p', appDir],
+      {
+        encoding: 'utf8',
+      },
+    );
+    if (build.status !== 0) fail(`the patched app does not build: ${build.stdout}`);
+    commit += '+regression';
+    process.stderr.write(`demo: --break: regression.patch applied to a copy of the app\n`);
+  }
+
+  process.stderr.write(`demo: Node ${majors.join(', ')}: fetching what this machine lacks\n`);
+  const nodes = Object.fromEntries(majors.map((m) => [m, nodeBinary(m)]));
+  const quarantineFile = join(app, 'quarantine.json');
+  const ledger = parseLedger(readFileSync(quarantineFile, 'utf8'), quarantineFile);
+  const today = new Date().toISOString().slice(0, 10);
+  const select = (lane, leg) => selectArgs(ledger, { lane, runner: 'vitest', today, leg });
+  const ctx = {
+    appDir,
+    vitestBin: join(root, 'node_modules/vitest/vitest.mjs'),
+    nodes,
+    artifacts,
+    logs,
+    commit,
+    baseEnv: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1', CI: '1' },
+    blocking: (leg) => select('blocking', leg),
+    quarantine: select('quarantine', 'quarantine'),
+  };
+  const legs = pipelineLegs(ctx, majors);
+  process.stderr.write(
+    `demo: ${legs.length} legs, ${options.serial ? 'one after another' : `${Math.min(concurrency, legs.length)} at a time`} (commit ${commit})\n`,
+  );
+  const result = await runLegs(legs, { concurrency });
+  writeFileSync(
+    join(reports, 'timing.json'),
+    `${JSON.stringify({ serial: options.serial, concurrency, wallMs: result.wallMs, legs: result.legs }, null, 2)}\n`,
+  );
+
+  // The gate, as the report job runs it.
+  const expected = JSON.stringify(
+    legs.filter((l) => l.expected).map((l) => ({ name: l.name, ...l.matrix })),
+  );
+  writeFileSync(join(reports, 'legs.json'), expected);
+  const bin = (tool) => `node ${JSON.stringify(join(root, 'packages', tool, 'bin.js'))}`;
+  const q = (p) => JSON.stringify(p);
+  const chain = [
+    `${bin('junit-merge')} ${q(`${artifacts}/**/*.xml`)} --expect ${q(join(reports, 'legs.json'))} --commit ${q(commit)} --branch ${q(branch)} --run-id demo-${Date.now()} -q`,
+    `${bin('flake-detect')} --history ${q(join(root, '.testgate/demo-history'))} --record --quarantine ${q(quarantineFile)} --propose ${q(join(reports, 'proposals.json'))}`,
+    `${bin('quarantine-filter')} --file ${q(quarantineFile)}`,
+    `${bin('gate-verdict')} --summary ${q(join(reports, 'summary.md'))} --html ${q(join(reports, 'report.html'))} --json ${q(join(reports, 'verdict.json'))}`,
+  ].join(' | ');
+  process.stderr.write('\ndemo: junit-merge | flake-detect | quarantine-filter | gate-verdict\n');
+  const gate = spawnSync('bash', ['-c', `set -o pipefail; ${chain}`], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  const legLines = result.legs.map(
+    (l) =>
+      `  ${l.status === 'passed' ? '✓' : '✗'} ${l.name.padEnd(22)} ${(l.ms / 1000).toFixed(1).padStart(5)} s`,
+  );
+  const longest = Math.max(...result.legs.map((l) => l.ms));
+  process.stderr.write(
+    `\ndemo: legs (wall ${(result.wallMs / 1000).toFixed(1)} s, longest leg ${(longest / 1000).toFixed(1)} s):\n${legLines.join('\n')}\n` +
+      `demo: report ${join(reports, 'report.html')} (summary.md, verdict.json, proposals.json and logs/ beside it)\n`,
+  );
+  process.exitCode = gate.status ?? 2;
+} catch (error) {
+  if (!(error instanceof DemoError)) throw error;
+  process.stderr.write(`demo: ${error.message}\n`);
+  process.exitCode = 2;
+} finally {
+  await cleanupAll();
+}
+
+function hash(buffer) {
+  return createHash('sha256').update(buffer).digest('hex').slice(0, 8);
+}

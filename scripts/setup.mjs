@@ -29,7 +29,7 @@ function installStamp() {
   const hash = createHash('sha256');
   hash.update(pnpmSpec);
   const manifests = ['package.json', 'pnpm-lock.yaml', 'pnpm-workspace.yaml'];
-  for (const dir of ['packages', 'bench']) {
+  for (const dir of ['packages', 'bench', 'examples']) {
     const base = join(root, dir);
     if (!existsSync(base)) continue;
     if (existsSync(join(base, 'package.json'))) manifests.push(join(dir, 'package.json'));
@@ -55,10 +55,12 @@ if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp) {
   run(command, [...prefix, 'install', '--frozen-lockfile', '--config.confirmModulesPurge=false']);
   writeFileSync(stampFile, stamp);
 }
-// Every package with a tsconfig; tsc -b follows their references and skips what is current.
-const packages = readdirSync(join(root, 'packages'))
-  .sort()
-  .filter((name) => existsSync(join(root, 'packages', name, 'tsconfig.json')))
-  .map((name) => `packages/${name}`);
+// Every package and example with a tsconfig; tsc -b follows their references and skips what is current.
+const packages = ['packages', 'examples'].flatMap((dir) =>
+  readdirSync(join(root, dir))
+    .sort()
+    .filter((name) => existsSync(join(root, dir, name, 'tsconfig.json')))
+    .map((name) => `${dir}/${name}`),
+);
 run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', ...packages]);
 for (const dir of packages) pruneDist(join(root, dir));

@@ -1,0 +1,13 @@
+export { apiHandler, startApi } from './api.js';
+export type { ApiDeps } from './api.js';
+export { grade } from './grade.js';
+export type { Grade } from './grade.js';
+export { migrate } from './migrate.js';
+export { QUEUE_KEY, redisQueue } from './queue.js';
+export type { Queue } from './queue.js';
+export { postgresStore } from './store.js';
+export type { Submission, SubmissionStore } from './store.js';
+export { validateSubmission, LANGUAGES, MAX_AUTHOR, MAX_SOURCE } from './validate.js';
+export type { NewSubmission, Validation } from './validate.js';
+export { Worker } from './worker.js';
+export type { WorkerOptions } from './worker.js';

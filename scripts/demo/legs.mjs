@@ -1,0 +1,154 @@
+// The legs of the reference pipeline, as the GitHub workflow runs them: unit tests of each
+// service on each Node line, integration against Postgres and Redis, an e2e smoke against
+// a preview of the built app, and the quarantine lane (not expected by the gate).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startPostgres, startRedis, freePort } from '../services.mjs';
+import { onCleanup } from './cleanup.mjs';
+import { runLogged, startBackground, waitFor } from './run-leg.mjs';
+
+const SERVICES = ['api', 'worker'];
+/** Attempts the quarantine lane makes, rerunning until the quarantined tests pass. */
+const QUARANTINE_ATTEMPTS = 4;
+
+async function throwawayServices() {
+  const postgres = await startPostgres();
+  const stopPostgres = onCleanup(() => postgres.stop());
+  const redis = await startRedis();
+  const stopRedis = onCleanup(() => redis.stop());
+  return {
+    env: { DATABASE_URL: postgres.url, REDIS_URL: redis.url },
+    stop: async () => {
+      await stopRedis();
+      await stopPostgres();
+    },
+  };
+}
+
+function vitest(
+  ctx,
+  node,
+  leg,
+  project,
+  extra,
+  env = {},
+  junit = join(ctx.artifacts, leg, 'junit.xml'),
+) {
+  return runLogged(node, [ctx.vitestBin, 'run', '--project', project, ...extra], {
+    cwd: ctx.appDir,
+    env: { ...ctx.baseEnv, ...env, TESTGATE_JUNIT: junit },
+    log: join(ctx.logs, `${leg}.log`),
+  });
+}
+
+/**
+ * The legs for these Node majors. `ctx`: appDir, vitestBin, nodes (major -> binary),
+ * artifacts, logs, commit, baseEnv, blocking (leg -> vitest filter arguments) and quarantine
+ * (the quarantine lane's arguments).
+ */
+export function pipelineLegs(ctx, majors) {
+  const main = majors.includes(24) ? 24 : majors[0];
+  const legs = [];
+  for (const service of SERVICES)
+    for (const major of majors) {
+      const name = `unit-${service}-node${major}`;
+      legs.push({
+        name,
+        matrix: { kind: 'unit', service, node: major },
+        expected: true,
+        run: () => vitest(ctx, ctx.nodes[major], name, `unit-${service}`, ctx.blocking(name)),
+      });
+    }
+  legs.push({
+    name: 'integration',
+    matrix: { kind: 'integration', node: main },
+    expected: true,
+    run: async () => {
+      const services = await throwawayServices();
+      try {
+        return await vitest(
+          ctx,
+          ctx.nodes[main],
+          'integration',
+          'integration',
+          ctx.blocking('integration'),
+          services.env,
+        );
+      } finally {
+        await services.stop();
+      }
+    },
+  });
+  legs.push({
+    name: 'e2e',
+    matrix: { kind: 'e2e', node: main },
+    expected: true,
+    run: async () => {
+      const services = await throwawayServices();
+      const log = join(ctx.logs, 'e2e.log');
+      const port = await freePort();
+      const env = {
+        ...ctx.baseEnv,
+        ...services.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        COMMIT: ctx.commit,
+      };
+      const main_ = join(ctx.appDir, 'dist/main.js');
+      const api = startBackground(ctx.nodes[main], [main_, 'api'], { cwd: ctx.appDir, env, log });
+      const worker = startBackground(ctx.nodes[main], [main_, 'worker'], {
+        cwd: ctx.appDir,
+        env,
+        log,
+      });
+      try {
+        const base = `http://127.0.0.1:${port}`;
+        // The preview is up when it reports this commit, as in CI after a deploy.
+        const up = await waitFor(async () => {
+          const res = await fetch(`${base}/version`);
+          return res.ok && (await res.json()).commit === ctx.commit;
+        }, 30_000);
+        if (!up) {
+          mkdirSync(join(ctx.artifacts, 'e2e'), { recursive: true });
+          return 1;
+        }
+        return await vitest(ctx, ctx.nodes[main], 'e2e', 'e2e', [], {
+          PREVIEW_URL: base,
+          EXPECTED_COMMIT: ctx.commit,
+        });
+      } finally {
+        await worker.stop();
+        await api.stop();
+        await services.stop();
+      }
+    },
+  });
+  if (ctx.quarantine.length > 0)
+    legs.push({
+      name: 'quarantine',
+      matrix: { kind: 'quarantine', node: main },
+      expected: false,
+      // Only the quarantined tests, rerun until they pass: each attempt a report of its
+      // own in the leg's folder, which junit-merge folds into attempts.
+      run: async () => {
+        const services = await throwawayServices();
+        try {
+          let code = 1;
+          for (let attempt = 1; attempt <= QUARANTINE_ATTEMPTS && code !== 0; attempt++)
+            code = await vitest(
+              ctx,
+              ctx.nodes[main],
+              'quarantine',
+              'integration',
+              ctx.quarantine,
+              services.env,
+              join(ctx.artifacts, 'quarantine', `attempt-${attempt}`, 'junit.xml'),
+            );
+          return code;
+        } finally {
+          await services.stop();
+        }
+      },
+    });
+  return legs;
+}

@@ -1,0 +1,72 @@
+// Runs the legs at most `concurrency` at a time (1: one after another), showing progress:
+// on a terminal one line per leg redrawn in place, elsewhere a line per finished leg.
+import pc from 'picocolors';
+
+const SYMBOL = { queued: '·', running: '…', passed: '✓', failed: '✗' };
+
+function seconds(ms) {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+export async function runLegs(legs, { concurrency, stream = process.stderr }) {
+  const state = legs.map((leg) => ({ leg, status: 'queued', started: 0, ms: 0 }));
+  const tty = Boolean(stream.isTTY) && !process.env.NO_COLOR;
+  const color = (status, text) =>
+    !tty ? text : status === 'passed' ? pc.green(text) : status === 'failed' ? pc.red(text) : text;
+  let drawn = 0;
+  const draw = () => {
+    if (!tty) return;
+    if (drawn) stream.write(`\x1b[${drawn}A`);
+    for (const s of state) {
+      const time = s.status === 'running' ? Date.now() - s.started : s.ms;
+      const when = s.status === 'queued' ? '' : seconds(time);
+      stream.write(
+        `\x1b[2K  ${color(s.status, `${SYMBOL[s.status]} ${s.leg.name.padEnd(22)}`)} ${when}\n`,
+      );
+    }
+    drawn = state.length;
+  };
+  const timer = tty ? setInterval(draw, 200) : undefined;
+  draw();
+  let next = 0;
+  const worker = async () => {
+    while (next < state.length) {
+      const s = state[next++];
+      s.status = 'running';
+      s.started = Date.now();
+      draw();
+      let code;
+      try {
+        code = await s.leg.run();
+      } catch (error) {
+        code = 2;
+        s.error = error.message;
+      }
+      s.ms = Date.now() - s.started;
+      s.status = code === 0 ? 'passed' : 'failed';
+      s.code = code;
+      draw();
+      if (!tty)
+        stream.write(
+          `  ${SYMBOL[s.status]} ${s.leg.name.padEnd(22)} ${seconds(s.ms)}${s.error ? `: ${s.error}` : ''}\n`,
+        );
+    }
+  };
+  const started = Date.now();
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, legs.length) }, worker));
+  } finally {
+    if (timer) clearInterval(timer);
+    draw();
+  }
+  return {
+    wallMs: Date.now() - started,
+    legs: state.map(({ leg, status, ms, code, error }) => ({
+      name: leg.name,
+      status,
+      ms,
+      code,
+      error,
+    })),
+  };
+}
