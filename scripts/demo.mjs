@@ -72,7 +72,7 @@ if (options.help) {
 const majors = (options.node ?? ['22,24,26']).flatMap((v) => v.split(',')).map(Number);
 for (const major of majors)
   if (!SUPPORTED.includes(major))
-    fail(`--node ${major}: the supported lines are ${SUPPORTED.join(', ')}`);
+    refuse(`--node ${major}: the supported lines are ${SUPPORTED.join(', ')}`);
 const concurrency = options.serial ? 1 : Number(options.jobs ?? availableParallelism());
 if (!(concurrency >= 1)) refuse(`--jobs must be a number of legs, got ${options.jobs}`);
 const missing = missingServices();
@@ -183,7 +183,8 @@ try {
   const q = (p) => JSON.stringify(p);
   const chain = [
     `${bin('junit-merge')} ${q(`${artifacts}/**/*.xml`)} --expect ${q(join(reports, 'legs.json'))} --commit ${q(commit)} --branch ${q(branch)} --run-id demo-${Date.now()} -q`,
-    `${bin('flake-detect')} --history ${q(join(root, '.testgate/demo-history'))} --record --quarantine ${q(quarantineFile)} --propose ${q(join(reports, 'proposals.json'))}`,
+    // A --break run is a what-if that never lands: it is not recorded in the history.
+    `${bin('flake-detect')} --history ${q(join(root, '.testgate/demo-history'))}${options.break ? '' : ' --record'} --quarantine ${q(quarantineFile)} --propose ${q(join(reports, 'proposals.json'))}`,
     `${bin('quarantine-filter')} --file ${q(quarantineFile)}`,
     `${bin('gate-verdict')} --summary ${q(join(reports, 'summary.md'))} --html ${q(join(reports, 'report.html'))} --json ${q(join(reports, 'verdict.json'))}`,
   ].join(' | ');

@@ -195,9 +195,13 @@ export class FlakeDetector {
         tally.streak = Math.min(tally.streak, streak);
         release.set(record.id, tally);
       }
+      // One failure between passes is as likely a break fixed at once: a suspect is
+      // proposed from its second failing commit, and only with enough evidence.
       const proposable =
         flake.status === 'flaky' ||
-        (flake.status === 'suspect' && (flake.score ?? 0) >= proposeScore);
+        (flake.status === 'suspect' &&
+          (flake.sample?.failures ?? 0) >= 2 &&
+          (flake.score ?? 0) >= proposeScore);
       const group = proposed.get(record.id);
       group?.seen.add(record.leg);
       if (proposable && !quarantined) {

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import type { HistoryEntry, TestRecord, TestgateRecord } from '@testgate/stream';
+import { FlakeDetector, HistoryIndex } from '../src/index.js';
+
+const DAY = 86_400_000;
+const now = Date.UTC(2026, 10, 20);
+
+/** A history where test `t` passed on every commit but the `failing` ones. */
+function history(commits: number, failing: number[]): HistoryIndex {
+  const index = new HistoryIndex();
+  for (let i = 0; i < commits; i++) {
+    const entry: HistoryEntry = {
+      id: 't',
+      leg: 'unit',
+      commit: `c${i}`,
+      branch: 'main',
+      run: `r${i}`,
+      attempt: 1,
+      outcome: failing.includes(i) ? 'failed' : 'passed',
+      time: new Date(now - (commits - i) * 3_600_000).toISOString(),
+    };
+    index.add(entry);
+    index.add({ ...entry, id: 'other', outcome: 'passed' });
+  }
+  return index;
+}
+
+async function detect(index: HistoryIndex) {
+  const detector = new FlakeDetector(async () => index, { windowMs: 30 * DAY, now: new Date(now) });
+  const records: TestgateRecord[] = [
+    {
+      type: 'run',
+      version: 1,
+      tool: 'junit-merge',
+      commit: 'head',
+      branch: 'main',
+      runId: 'now',
+      startedAt: new Date(now).toISOString(),
+    },
+    ...['t', 'other'].map((id): TestRecord => ({
+      type: 'test',
+      id,
+      leg: 'unit',
+      name: id,
+      classname: '',
+      attempts: [{ outcome: 'passed' }],
+      outcome: 'passed',
+    })),
+  ];
+  const out: TestgateRecord[] = [];
+  for await (const r of detector.detect(
+    (async function* () {
+      yield* records;
+    })(),
+  ))
+    out.push(r);
+  return { detector, out };
+}
+
+describe('FlakeDetector proposals', () => {
+  it('does not propose a suspect with a single failure between passes (as likely a break fixed at once)', async () => {
+    const { detector, out } = await detect(history(5, [2]));
+    expect(out.find((r): r is TestRecord => r.type === 'test' && r.id === 't')!.flake!.status).toBe(
+      'suspect',
+    );
+    expect(detector.proposals).toEqual([]);
+  });
+
+  it('proposes a suspect from its second failing commit, with its evidence and no owner', async () => {
+    const { detector } = await detect(history(30, [5, 17]));
+    expect(detector.proposals).toEqual([
+      expect.objectContaining({
+        test: 't',
+        status: 'suspect',
+        quarantinedDate: '2026-11-20',
+        deadline: '2026-12-04',
+        reason: expect.stringMatching(
+          /^failed on 2 of 31 commits between passes \(flake rate at least \d/,
+        ),
+      }),
+    ]);
+    expect(detector.proposals[0]!.evidence.map((e) => e.commit)).toEqual(['c17', 'c5']);
+    expect(detector.counts).toEqual({ stable: 1, flaky: 0, suspect: 1, broken: 0, new: 0 });
+    // This run's history lines, for --record.
+    expect(detector.entries.map((e) => [e.id, e.commit, e.run, e.outcome])).toEqual([
+      ['t', 'head', 'now', 'passed'],
+      ['other', 'head', 'now', 'passed'],
+    ]);
+  });
+});
