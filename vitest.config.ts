@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'scripts/test/**/*.test.ts'],
+    include: [
+      'packages/*/test/**/*.test.ts',
+      'scripts/test/**/*.test.ts',
+      // The reference app's unit suites; its integration and e2e suites run in the demo test.
+      'examples/*/test/unit/**/*.test.ts',
+    ],
     // Keep the suite deterministic: no retries, so a flaky test shows as a failure.
     retry: 0,
     testTimeout: 30_000,

@@ -3,7 +3,8 @@
 // GitHub workflow runs it: unit legs per service on Node 22, 24 and 26, integration against
 // throwaway Postgres and Redis, an e2e smoke against a preview of the built app, the
 // quarantine lane; then junit-merge | flake-detect | quarantine-filter | gate-verdict.
-// Usage: npm run demo -- [--node 24[,26]] [--serial] [--break] [--jobs N]
+// Usage: npm run demo -- [--node 24[,26]] [--serial] [--break] [--jobs N] [--out DIR]
+//        [--history DIR]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -16,7 +17,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { parseLedger, selectArgs } from '@testgate/quarantine-filter';
@@ -51,6 +52,8 @@ try {
       serial: { type: 'boolean', default: false },
       break: { type: 'boolean', default: false },
       jobs: { type: 'string' },
+      out: { type: 'string' },
+      history: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   }));
@@ -65,7 +68,9 @@ if (options.help) {
       '  --node     the Node lines of the unit legs (default: 22,24,26)\n' +
       '  --serial   run the legs one after another, for comparison\n' +
       '  --break    apply a real regression (examples/submissions/regression.patch): the gate goes red\n' +
-      '  --jobs     legs at a time (default: the CPU count)\n',
+      '  --jobs     legs at a time (default: the CPU count)\n' +
+      '  --out      where the reports go (default: reports/demo)\n' +
+      '  --history  the flake history folder (default: .testgate/demo-history)\n',
   );
   process.exit(0);
 }
@@ -85,10 +90,12 @@ const setup = spawnSync(process.execPath, [join(root, 'scripts/setup.mjs')], { s
 if (setup.status !== 0) process.exit(setup.status ?? 2);
 
 cleanupOnSignals();
-const reports = join(root, 'reports/demo');
-rmSync(reports, { recursive: true, force: true });
+const reports = resolve(options.out ?? join(root, 'reports/demo'));
+const history = resolve(options.history ?? join(root, '.testgate/demo-history'));
 const artifacts = join(reports, 'artifacts');
 const logs = join(reports, 'logs');
+// Only what the demo writes there is replaced: --out may name a folder with other things.
+for (const dir of [artifacts, logs]) rmSync(dir, { recursive: true, force: true });
 mkdirSync(artifacts, { recursive: true });
 mkdirSync(logs, { recursive: true });
 
@@ -184,7 +191,7 @@ try {
   const chain = [
     `${bin('junit-merge')} ${q(`${artifacts}/**/*.xml`)} --expect ${q(join(reports, 'legs.json'))} --commit ${q(commit)} --branch ${q(branch)} --run-id demo-${Date.now()} -q`,
     // A --break run is a what-if that never lands: it is not recorded in the history.
-    `${bin('flake-detect')} --history ${q(join(root, '.testgate/demo-history'))}${options.break ? '' : ' --record'} --quarantine ${q(quarantineFile)} --propose ${q(join(reports, 'proposals.json'))}`,
+    `${bin('flake-detect')} --history ${q(history)}${options.break ? '' : ' --record'} --quarantine ${q(quarantineFile)} --propose ${q(join(reports, 'proposals.json'))}`,
     `${bin('quarantine-filter')} --file ${q(quarantineFile)}`,
     `${bin('gate-verdict')} --summary ${q(join(reports, 'summary.md'))} --html ${q(join(reports, 'report.html'))} --json ${q(join(reports, 'verdict.json'))}`,
   ].join(' | ');

@@ -55,7 +55,12 @@ function asServiceUser(dir) {
   const uid = Number(postgres.stdout.trim());
   const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
   chownSync(dir, uid, gid);
-  return (command, args) => ['runuser', ['-u', 'postgres', '--', command, ...args]];
+  const as = (command, args) => ['runuser', ['-u', 'postgres', '--', command, ...args]];
+  if (spawnSync(...as('test', ['-w', dir])).status !== 0)
+    throw new Error(
+      `the postgres user cannot reach ${dir}: give the folders above it a+x, or point TMPDIR elsewhere`,
+    );
+  return as;
 }
 
 function run(command, args, what) {

