@@ -204,6 +204,7 @@ async function detect(
     {
       windowMs,
       now: io.now(),
+      keepEntries: args.record as boolean,
       branch: args.branch as string | undefined,
       ledger,
       targetRate: args.targetRate as number,

@@ -30,6 +30,12 @@ export interface DetectOptions {
   now: Date;
   /** The branch whose commits the history rules read; the run's branch by default. */
   branch?: string | undefined;
+  /**
+   * Keep this run's history lines in `entries`, for recording; off, the detector streams
+   * in memory that does not grow with the run.
+   * @default true
+   */
+  keepEntries?: boolean;
   /** Quarantined tests are left out of the proposals and checked for release. */
   ledger?: QuarantineLedger | undefined;
   /**
@@ -184,7 +190,7 @@ export class FlakeDetector {
       const flake = classify(observations, { branch: options.branch ?? run.branch, current: run });
       if (outage) flake.outage = true;
       this.counts[flake.status]++;
-      this.entries.push(historyEntryOf(run, record));
+      if (options.keepEntries !== false) this.entries.push(historyEntryOf(run, record));
 
       const quarantined = quarantine?.find(record.id, record.leg);
       if (quarantined) {
