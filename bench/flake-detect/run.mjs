@@ -257,7 +257,9 @@ for (const key of scenarios) {
     }
     const rtd = s.runsToDetect();
     console.log(
-      `${cells.join(' ')}  ${BUCKETS.map((b) => String(rtd[b.name] ?? '-').padStart(6))
+      `${cells.join(' ')}  ${BUCKETS.map((b) =>
+        (Number.isNaN(rtd[b.name]) ? '-' : String(rtd[b.name])).padStart(6),
+      )
         .join(' ')
         .padStart(22)}` +
         `  ${`${s.brokenWhileBroken.size}/${s.brokenAfterFix.size}`.padStart(18)}  ${String(s.stableUnderOutage.size).padStart(13)}`,
@@ -303,7 +305,7 @@ try {
         outcome: i % 500 === 0 ? 'failed' : 'passed',
       }),
     );
-  lines.push(JSON.stringify({ type: 'end', tool: 'junit-merge', records: lines.length + 1 }));
+  lines.push(JSON.stringify({ type: 'end', tool: 'junit-merge', records: lines.length }));
   writeFileSync(file, `${lines.join('\n')}\n`);
   lines.length = 0;
   const measured = await measure([flakeDetect, file, '--history', join(bulkDir, 'history')]);

@@ -57,7 +57,7 @@ export function makeTests(options) {
     const t = pick();
     if (t.kind !== 'stable') continue;
     t.kind = 'broken';
-    t.brokenFrom = 10 + Math.floor(rand() * (commits - 40));
+    t.brokenFrom = 10 + Math.floor(rand() * Math.max(1, commits - 40));
     t.brokenTo = t.brokenFrom + 2 + Math.floor(rand() * 14);
     n++;
   }
