@@ -34,7 +34,9 @@ function vitest(
   env = {},
   junit = join(ctx.artifacts, leg, 'junit.xml'),
 ) {
-  return runLogged(node, [ctx.vitestBin, 'run', '--project', project, ...extra], {
+  // One test worker per leg: the legs themselves are what runs in parallel here, as on
+  // CI's machines, and more workers than cores only slow them all down.
+  return runLogged(node, [ctx.vitestBin, 'run', '--project', project, '--maxWorkers=1', ...extra], {
     cwd: ctx.appDir,
     env: { ...ctx.baseEnv, ...env, TESTGATE_JUNIT: junit },
     log: join(ctx.logs, `${leg}.log`),
@@ -42,7 +44,8 @@ function vitest(
 }
 
 /**
- * The legs for these Node majors. `ctx`: appDir, vitestBin, nodes (major -> binary),
+ * The legs for these Node majors, each with a `weight` (its usual seconds here) for
+ * scheduling the longest first. `ctx`: appDir, vitestBin, nodes (major -> binary),
  * artifacts, logs, commit, baseEnv, blocking (leg -> vitest filter arguments) and quarantine
  * (the quarantine lane's arguments).
  */
@@ -56,6 +59,7 @@ export function pipelineLegs(ctx, majors) {
         name,
         matrix: { kind: 'unit', service, node: major },
         expected: true,
+        weight: 1,
         run: () => vitest(ctx, ctx.nodes[major], name, `unit-${service}`, ctx.blocking(name)),
       });
     }
@@ -63,6 +67,7 @@ export function pipelineLegs(ctx, majors) {
     name: 'integration',
     matrix: { kind: 'integration', node: main },
     expected: true,
+    weight: 5,
     run: async () => {
       const services = await throwawayServices();
       try {
@@ -83,6 +88,7 @@ export function pipelineLegs(ctx, majors) {
     name: 'e2e',
     matrix: { kind: 'e2e', node: main },
     expected: true,
+    weight: 3,
     run: async () => {
       const services = await throwawayServices();
       const log = join(ctx.logs, 'e2e.log');
@@ -128,6 +134,7 @@ export function pipelineLegs(ctx, majors) {
       name: 'quarantine',
       matrix: { kind: 'quarantine', node: main },
       expected: false,
+      weight: 6,
       // Only the quarantined tests, rerun until they pass: each attempt a report of its
       // own in the leg's folder, which junit-merge folds into attempts.
       run: async () => {

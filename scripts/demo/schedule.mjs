@@ -1,4 +1,5 @@
-// Runs the legs at most `concurrency` at a time (1: one after another), showing progress:
+// Runs the legs at most `concurrency` at a time (1: one after another), the heaviest
+// first, showing progress:
 // on a terminal one line per leg redrawn in place, elsewhere a line per finished leg.
 import pc from 'picocolors';
 
@@ -28,10 +29,13 @@ export async function runLegs(legs, { concurrency, stream = process.stderr }) {
   };
   const timer = tty ? setInterval(draw, 200) : undefined;
   draw();
+  // Longest first: the short legs fill in around the long ones, so the wall time comes
+  // closer to the longest leg's.
+  const queue = [...state].sort((a, b) => (b.leg.weight ?? 0) - (a.leg.weight ?? 0));
   let next = 0;
   const worker = async () => {
-    while (next < state.length) {
-      const s = state[next++];
+    while (next < queue.length) {
+      const s = queue[next++];
       s.status = 'running';
       s.started = Date.now();
       draw();
