@@ -10,7 +10,7 @@ export function missingServices(options?: {
   postgres?: boolean;
   redis?: boolean;
 }): string | undefined;
-export function startPostgres(): Promise<Service>;
+export function startPostgres(): Promise<Service & { restart(): void }>;
 export function startRedis(): Promise<
-  Service & { child: import('node:child_process').ChildProcess }
+  Service & { child: import('node:child_process').ChildProcess; restart(): Promise<void> }
 >;

@@ -64,7 +64,7 @@ function asServiceUser(dir) {
 }
 
 function run(command, args, what) {
-  const result = spawnSync(command, args, { encoding: 'utf8' });
+  const result = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000 });
   if (result.status !== 0)
     throw new Error(`${what} failed (${result.status}): ${result.stderr || result.stdout}`);
 }
@@ -81,6 +81,7 @@ export async function startPostgres() {
   const data = join(dir, 'data');
   const as = asServiceUser(dir);
   const port = await freePort();
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
   try {
     run(
       ...as(join(bin, 'initdb'), [
@@ -95,7 +96,6 @@ export async function startPostgres() {
       ]),
       'initdb',
     );
-    const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
     run(
       ...as(join(bin, 'pg_ctl'), [
         '-D',
@@ -119,6 +119,28 @@ export async function startPostgres() {
   return {
     url: `postgres://testgate@127.0.0.1:${port}/postgres`,
     port,
+    /** An immediate shutdown (as in a crash) and a start, on the same port. */
+    restart() {
+      // With the log and options of the start: pg_ctl does not remember -l, and a server
+      // writing to this process's pipes would keep spawnSync waiting.
+      run(
+        ...as(join(bin, 'pg_ctl'), [
+          '-D',
+          data,
+          '-l',
+          join(dir, 'log'),
+          '-o',
+          options,
+          '-m',
+          'immediate',
+          '-w',
+          '-t',
+          '30',
+          'restart',
+        ]),
+        'pg_ctl restart',
+      );
+    },
     stop() {
       if (stopped) return;
       stopped = true;
@@ -128,12 +150,8 @@ export async function startPostgres() {
   };
 }
 
-/** Starts a throwaway Redis on a free port with nothing kept on disk; stop() kills it. */
-export async function startRedis() {
-  const bin = redisBinary();
-  if (!bin) throw new Error(`no redis-server found: ${missingServices({ postgres: false })}`);
-  const dir = mkdtempSync(join(tmpdir(), 'testgate-redis-'));
-  const port = await freePort();
+/** Starts redis-server on `port` with nothing kept on disk; resolves once it accepts connections. */
+async function spawnRedis(bin, port, dir) {
   const child = spawn(
     bin,
     [
@@ -152,19 +170,44 @@ export async function startRedis() {
   );
   await new Promise((resolveReady, reject) => {
     let output = '';
-    const onData = (chunk) => {
+    child.stdout.on('data', (chunk) => {
       output += chunk;
       if (/Ready to accept connections/.test(output)) resolveReady();
-    };
-    child.stdout.on('data', onData);
+    });
     child.on('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
   });
   child.stdout.resume();
+  return child;
+}
+
+/**
+ * Starts a throwaway Redis on a free port with nothing kept on disk; stop() kills it,
+ * restart() kills it and starts a new one on the same port (what a crash and a restart
+ * look like to its clients).
+ */
+export async function startRedis() {
+  const bin = redisBinary();
+  if (!bin) throw new Error(`no redis-server found: ${missingServices({ postgres: false })}`);
+  const dir = mkdtempSync(join(tmpdir(), 'testgate-redis-'));
+  const port = await freePort();
+  let child = await spawnRedis(bin, port, dir);
   let stopped = false;
+  const kill = () =>
+    new Promise((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once('exit', done);
+      child.kill('SIGKILL');
+    });
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
-    child,
+    get child() {
+      return child;
+    },
+    async restart() {
+      await kill();
+      child = await spawnRedis(bin, port, dir);
+    },
     stop() {
       if (stopped) return;
       stopped = true;

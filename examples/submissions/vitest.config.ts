@@ -25,6 +25,7 @@ export default defineConfig({
       },
       { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'] } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] } },
+      { extends: true, test: { name: 'resilience', include: ['test/resilience/**/*.test.ts'] } },
     ],
   },
 });
