@@ -82,6 +82,25 @@ export async function startPostgres() {
   const as = asServiceUser(dir);
   const port = await freePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
+  // Always with the log and the options: pg_ctl does not remember -l on a restart, and a
+  // server writing to this process's pipes would keep spawnSync waiting.
+  const pgCtl = (action, extra = []) =>
+    run(
+      ...as(join(bin, 'pg_ctl'), [
+        '-D',
+        data,
+        '-l',
+        join(dir, 'log'),
+        '-o',
+        options,
+        ...extra,
+        '-w',
+        '-t',
+        '30',
+        action,
+      ]),
+      `pg_ctl ${action}`,
+    );
   try {
     run(
       ...as(join(bin, 'initdb'), [
@@ -96,21 +115,7 @@ export async function startPostgres() {
       ]),
       'initdb',
     );
-    run(
-      ...as(join(bin, 'pg_ctl'), [
-        '-D',
-        data,
-        '-l',
-        join(dir, 'log'),
-        '-o',
-        options,
-        '-w',
-        '-t',
-        '30',
-        'start',
-      ]),
-      'pg_ctl start',
-    );
+    pgCtl('start');
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     throw error;
@@ -121,25 +126,7 @@ export async function startPostgres() {
     port,
     /** An immediate shutdown (as in a crash) and a start, on the same port. */
     restart() {
-      // With the log and options of the start: pg_ctl does not remember -l, and a server
-      // writing to this process's pipes would keep spawnSync waiting.
-      run(
-        ...as(join(bin, 'pg_ctl'), [
-          '-D',
-          data,
-          '-l',
-          join(dir, 'log'),
-          '-o',
-          options,
-          '-m',
-          'immediate',
-          '-w',
-          '-t',
-          '30',
-          'restart',
-        ]),
-        'pg_ctl restart',
-      );
+      pgCtl('restart', ['-m', 'immediate']);
     },
     stop() {
       if (stopped) return;
