@@ -38,7 +38,7 @@ async function parse(argv: string[], io: CliIo): Promise<Parsed | undefined> {
       .option('history', {
         type: 'string',
         default: '.testgate/history',
-        describe: 'The history: a folder of JSON Lines, or a postgres:// URL',
+        describe: 'The history: a folder, a .jsonl file, or a postgres:// URL',
       })
       .option('window', {
         type: 'string',

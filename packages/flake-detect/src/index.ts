@@ -8,6 +8,7 @@ export { cleanCommitsNeeded, flakeRateBounds } from './estimate.js';
 export { loadHistory } from './load-history.js';
 export { parseWindow } from './window.js';
 export { FileStore } from './stores/file-store.js';
+export { SingleFileStore } from './stores/single-file-store.js';
 export { PostgresStore } from './stores/postgres-store.js';
 export { openStore } from './stores/open-store.js';
 export type { HistoryStore } from './stores/store.js';

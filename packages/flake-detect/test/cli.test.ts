@@ -20,8 +20,8 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-// The same scenarios against both stores: a folder, and a throwaway Postgres (a fresh
-// database per test).
+// The same scenarios against every store: a folder, one JSON Lines file, and a throwaway
+// Postgres (a fresh database per test).
 let postgres: { url: string; stop: () => void } | undefined;
 let databases = 0;
 beforeAll(async () => {
@@ -30,7 +30,8 @@ beforeAll(async () => {
 afterAll(() => postgres?.stop());
 
 const stores = {
-  file: async () => join(dir, 'history'),
+  folder: async () => join(dir, 'history'),
+  'single-file': async () => join(dir, 'ci/history.jsonl'),
   postgres: async () => {
     const name = `history_${++databases}`;
     const client = new pg.Client({ connectionString: postgres!.url });

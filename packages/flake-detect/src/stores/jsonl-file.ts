@@ -1,0 +1,103 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { type HistoryEntry, InputError, validateHistoryEntry } from '@testgate/stream';
+
+/** A history file's entries, validated, in batches of a read chunk's lines. */
+export async function* readHistoryFile(file: string): AsyncGenerator<HistoryEntry[]> {
+  let line = 0;
+  let rest = '';
+  const parse = (text: string, batch: HistoryEntry[]) => {
+    line++;
+    if (text === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw damaged(file, line, 'not JSON');
+    }
+    const valid = validateHistoryEntry(value);
+    if (!valid.ok) throw damaged(file, line, valid.problem);
+    batch.push(value as HistoryEntry);
+  };
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const lines = (rest + (chunk as string)).split('\n');
+    rest = lines.pop()!;
+    const batch: HistoryEntry[] = [];
+    for (const text of lines) parse(text, batch);
+    yield batch;
+  }
+  if (rest !== '') {
+    const batch: HistoryEntry[] = [];
+    parse(rest, batch);
+    yield batch;
+  }
+}
+
+/**
+ * Writes `file` from text chunks atomically: a temporary file beside it, then a rename.
+ * Resolves to the bytes written.
+ */
+export async function writeAtomically(
+  file: string,
+  chunks: Iterable<string> | AsyncIterable<string>,
+): Promise<number> {
+  const temporary = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
+  const out = createWriteStream(temporary);
+  let bytes = 0;
+  try {
+    for await (const chunk of chunks) {
+      bytes += chunk.length;
+      if (!out.write(chunk)) await once(out, 'drain');
+    }
+    out.end();
+    await once(out, 'close');
+    await rename(temporary, file);
+  } catch (error) {
+    out.destroy();
+    await rm(temporary, { force: true });
+    throw error;
+  }
+  return bytes;
+}
+
+/** Runs `body` holding a lock on `path`; with `wait: false`, undefined when another holds it. */
+export async function withLock<T>(
+  path: string,
+  lockfilePath: string,
+  wait: boolean,
+  body: () => Promise<T>,
+): Promise<T | undefined> {
+  const { default: lockfile } = await import('proper-lockfile');
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(path, {
+      lockfilePath,
+      realpath: false,
+      stale: 30_000,
+      retries: wait ? { retries: 60, minTimeout: 100, maxTimeout: 1000 } : 0,
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOCKED' && !wait) return undefined;
+    throw error;
+  }
+  try {
+    return await body();
+  } finally {
+    await release();
+  }
+}
+
+export function toLines(entries: HistoryEntry[]): string {
+  return entries.map((e) => `${JSON.stringify(e)}\n`).join('');
+}
+
+function damaged(file: string, line: number, problem: string): InputError {
+  return new InputError(
+    `history entry ${problem}`,
+    { file, line },
+    'the history is damaged: remove that line (or the file) and record again',
+  );
+}
