@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The testgate Action's one step: junit-merge | quarantine-filter | gate-verdict over the
-# downloaded reports, writing the step summary, annotations and the HTML report, and
+# The testgate Action's one step: junit-merge | flake-detect | quarantine-filter |
+# gate-verdict over the downloaded reports (flake-detect with a history, quarantine-filter
+# with a ledger; a stage without its input is left out), writing the step summary, annotations and the HTML report, and
 # exiting with the verdict (0 green, 1 red, 2 unusable input). Uploads nothing itself.
 # Inputs arrive as TESTGATE_* variables (see action.yml); GitHub sets GITHUB_*.
 set -uo pipefail
@@ -22,12 +23,24 @@ gate_args=(--flaky "${TESTGATE_FLAKY:-warn}" --annotations github --html "${TEST
 [ -n "${GITHUB_STEP_SUMMARY:-}" ] && gate_args+=(--summary "$GITHUB_STEP_SUMMARY")
 
 ledger=${TESTGATE_QUARANTINE:-quarantine.json}
-if [ -f "$ledger" ]; then
-  tool junit-merge "${merge_args[@]}" | tool quarantine-filter --file "$ledger" | tool gate-verdict "${gate_args[@]}"
-else
-  echo "testgate: no quarantine ledger at $ledger; running without quarantine" >&2
-  tool junit-merge "${merge_args[@]}" | tool gate-verdict "${gate_args[@]}"
-fi
+[ -f "$ledger" ] || echo "testgate: no quarantine ledger at $ledger; running without quarantine" >&2
+
+# The optional stages: each passes the stream on untouched when it has nothing to do.
+detect() {
+  if [ -z "${TESTGATE_HISTORY:-}" ]; then
+    cat
+    return
+  fi
+  local args=(--history "$TESTGATE_HISTORY")
+  [ "${TESTGATE_RECORD:-true}" = true ] && args+=(--record)
+  [ -f "$ledger" ] && args+=(--quarantine "$ledger")
+  tool flake-detect "${args[@]}"
+}
+quarantine() {
+  if [ -f "$ledger" ]; then tool quarantine-filter --file "$ledger"; else cat; fi
+}
+
+tool junit-merge "${merge_args[@]}" | detect | quarantine | tool gate-verdict "${gate_args[@]}"
 status=$?
 
 verdict=red

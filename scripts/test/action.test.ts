@@ -112,3 +112,28 @@ describe('the testgate Action', () => {
     expect(missing.summary).toContain('expected leg "worker-node22" has no report');
   });
 });
+
+describe('the testgate Action with a flake history', () => {
+  it('records each run, and shows a failure that passed on a rerun of the same commit as flaky', () => {
+    const history = {
+      TESTGATE_HISTORY: '.testgate/history',
+      TESTGATE_EXPECT: '["api-node22","api-node24"]',
+    };
+    const first = runAction(history);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/flake-detect: 3 tests: .*this run recorded/);
+    // The rerun of the same commit (GITHUB_RUN_ATTEMPT 2): the test passes now.
+    writeFileSync(
+      join(dir, 'artifacts/api-node24/junit.xml'),
+      '<testsuite name="s"><testcase classname="api" name="ok"/><testcase classname="api" name="flaky"/></testsuite>',
+    );
+    const rerun = runAction({ ...history, GITHUB_RUN_ATTEMPT: '2' });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toMatch(/flake-detect: 3 tests: 1 flaky/);
+  });
+
+  it('leaves flake detection out without a history', () => {
+    const r = runAction({ TESTGATE_EXPECT: '["api-node22","api-node24"]' });
+    expect(r.stderr).not.toContain('flake-detect');
+  });
+});
