@@ -10,7 +10,9 @@ export function missingServices(options?: {
   postgres?: boolean;
   redis?: boolean;
 }): string | undefined;
-export function startPostgres(): Promise<Service & { restart(): void }>;
+export function startPostgres(): Promise<
+  Service & { restart(): void; createDatabase(name: string): string }
+>;
 export function startRedis(): Promise<
   Service & { child: import('node:child_process').ChildProcess; restart(): Promise<void> }
 >;

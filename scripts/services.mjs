@@ -2,10 +2,10 @@
 // folder on a free port, started from Debian's binaries (initdb/pg_ctl, redis-server), and
 // stop() removes everything. Never the machine's own servers on the standard ports.
 import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** A free TCP port on 127.0.0.1, picked by the kernel. */
 export function freePort() {
@@ -29,9 +29,11 @@ export function postgresBinaries() {
   if (existsSync(debian))
     for (const version of readdirSync(debian).sort((a, b) => Number(b) - Number(a)))
       candidates.push(join(debian, version, 'bin'));
-  return candidates.find(
+  const found = candidates.find(
     (dir) => existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'pg_ctl')),
   );
+  // Where the binaries really are (a PATH entry may hold links to two of them only).
+  return found && dirname(realpathSync(join(found, 'initdb')));
 }
 
 export function redisBinary() {
@@ -124,6 +126,16 @@ export async function startPostgres() {
   return {
     url: `postgres://testgate@127.0.0.1:${port}/postgres`,
     port,
+    /** Creates a database; returns its URL. */
+    createDatabase(name) {
+      const url = `postgres://testgate@127.0.0.1:${port}`;
+      run(
+        join(bin, 'psql'),
+        [`${url}/postgres`, '-qc', `CREATE DATABASE ${name}`],
+        'CREATE DATABASE',
+      );
+      return `${url}/${name}`;
+    },
     /** An immediate shutdown (as in a crash) and a start, on the same port. */
     restart() {
       pgCtl('restart', ['-m', 'immediate']);

@@ -3,7 +3,7 @@
 // a preview of the built app, and the quarantine lane (not expected by the gate).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startPostgres, startRedis, freePort } from '../services.mjs';
+import { freePort, startPostgres, startRedis } from '../services.mjs';
 import { onCleanup } from './cleanup.mjs';
 import { runLogged, startBackground, waitFor } from './run-leg.mjs';
 
@@ -11,17 +11,29 @@ const SERVICES = ['api', 'worker'];
 /** Attempts the quarantine lane makes, rerunning until the quarantined tests pass. */
 const QUARANTINE_ATTEMPTS = 4;
 
-async function throwawayServices() {
-  const postgres = await startPostgres();
-  const stopPostgres = onCleanup(() => postgres.stop());
-  const redis = await startRedis();
-  const stopRedis = onCleanup(() => redis.stop());
+/**
+ * One throwaway Postgres and Redis for the demo, started by the first leg that needs
+ * them; each leg gets a database and a Redis database number of its own, as each CI job
+ * gets service containers of its own, without paying for a server start per leg.
+ */
+let shared;
+let legDatabases = 0;
+function sharedServers() {
+  shared ??= (async () => {
+    const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+    onCleanup(() => postgres.stop());
+    onCleanup(() => redis.stop());
+    return { postgres, redis };
+  })();
+  return shared;
+}
+
+async function throwawayServices(leg) {
+  const { postgres, redis } = await sharedServers();
+  const n = ++legDatabases;
   return {
-    env: { DATABASE_URL: postgres.url, REDIS_URL: redis.url },
-    stop: async () => {
-      await stopRedis();
-      await stopPostgres();
-    },
+    DATABASE_URL: postgres.createDatabase(`${leg.replace(/\W/g, '_')}_${n}`),
+    REDIS_URL: `${redis.url}/${n}`,
   };
 }
 
@@ -68,21 +80,15 @@ export function pipelineLegs(ctx, majors) {
     matrix: { kind: 'integration', node: main },
     expected: true,
     weight: 5,
-    run: async () => {
-      const services = await throwawayServices();
-      try {
-        return await vitest(
-          ctx,
-          ctx.nodes[main],
-          'integration',
-          'integration',
-          ctx.blocking('integration'),
-          services.env,
-        );
-      } finally {
-        await services.stop();
-      }
-    },
+    run: async () =>
+      vitest(
+        ctx,
+        ctx.nodes[main],
+        'integration',
+        'integration',
+        ctx.blocking('integration'),
+        await throwawayServices('integration'),
+      ),
   });
   legs.push({
     name: 'e2e',
@@ -90,12 +96,12 @@ export function pipelineLegs(ctx, majors) {
     expected: true,
     weight: 3,
     run: async () => {
-      const services = await throwawayServices();
+      const services = await throwawayServices('e2e');
       const log = join(ctx.logs, 'e2e.log');
       const port = await freePort();
       const env = {
         ...ctx.baseEnv,
-        ...services.env,
+        ...services,
         PORT: String(port),
         HOST: '127.0.0.1',
         COMMIT: ctx.commit,
@@ -125,7 +131,6 @@ export function pipelineLegs(ctx, majors) {
       } finally {
         await worker.stop();
         await api.stop();
-        await services.stop();
       }
     },
   });
@@ -138,23 +143,19 @@ export function pipelineLegs(ctx, majors) {
       // Only the quarantined tests, rerun until they pass: each attempt a report of its
       // own in the leg's folder, which junit-merge folds into attempts.
       run: async () => {
-        const services = await throwawayServices();
-        try {
-          let code = 1;
-          for (let attempt = 1; attempt <= QUARANTINE_ATTEMPTS && code !== 0; attempt++)
-            code = await vitest(
-              ctx,
-              ctx.nodes[main],
-              'quarantine',
-              'integration',
-              ctx.quarantine,
-              services.env,
-              join(ctx.artifacts, 'quarantine', `attempt-${attempt}`, 'junit.xml'),
-            );
-          return code;
-        } finally {
-          await services.stop();
-        }
+        const services = await throwawayServices('quarantine');
+        let code = 1;
+        for (let attempt = 1; attempt <= QUARANTINE_ATTEMPTS && code !== 0; attempt++)
+          code = await vitest(
+            ctx,
+            ctx.nodes[main],
+            'quarantine',
+            'integration',
+            ctx.quarantine,
+            services,
+            join(ctx.artifacts, 'quarantine', `attempt-${attempt}`, 'junit.xml'),
+          );
+        return code;
       },
     });
   return legs;
