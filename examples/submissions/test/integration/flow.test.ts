@@ -70,7 +70,7 @@ describe('api with Postgres and Redis', () => {
 describe('worker with Postgres and Redis', () => {
   let worker: Worker;
   beforeAll(() => {
-    worker = new Worker(store, queue, { popSeconds: 1, sweepMs: 500 });
+    worker = new Worker(store, queue, { popSeconds: 0.2, sweepMs: 500 });
     worker.start();
   });
   afterAll(() => worker.stop());
