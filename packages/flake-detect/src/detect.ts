@@ -63,7 +63,7 @@ export interface Proposal {
   reason: string;
   quarantinedDate: string;
   deadline: string;
-  legs?: string[];
+  legs: string[];
   status: 'flaky' | 'suspect';
   evidence: FlakeVerdict['evidence'];
 }
@@ -148,10 +148,7 @@ export class FlakeDetector {
     let index: HistoryIndex | undefined;
     let current: RunInfo | undefined;
     const outageLegs = new Set<string>();
-    const proposed = new Map<
-      string,
-      { proposal: Proposal; legs: Set<string>; seen: Set<string> }
-    >();
+    const proposed = new Map<string, { proposal: Omit<Proposal, 'legs'>; legs: Set<string> }>();
     const release = new Map<string, { streak: number; legs: number; clean: number }>();
     let seenRun = false;
 
@@ -208,9 +205,8 @@ export class FlakeDetector {
         (flake.status === 'suspect' &&
           (flake.sample?.failures ?? 0) >= 2 &&
           (flake.score ?? 0) >= proposeScore);
-      const group = proposed.get(record.id);
-      group?.seen.add(record.leg);
       if (proposable && !quarantined) {
+        const group = proposed.get(record.id);
         if (group) group.legs.add(record.leg);
         else {
           const today = utcDay(new Date(run.time));
@@ -224,7 +220,6 @@ export class FlakeDetector {
               evidence: flake.evidence.slice(0, 3),
             },
             legs: new Set([record.leg]),
-            seen: new Set([record.leg]),
           });
         }
       }
@@ -232,11 +227,9 @@ export class FlakeDetector {
     }
     if (!index) await start(undefined);
 
-    for (const { proposal, legs, seen } of proposed.values()) {
-      // A test flaky in every leg it ran in is proposed everywhere; otherwise in those legs.
-      if (legs.size < seen.size) proposal.legs = [...legs].sort();
-      this.proposals.push(proposal);
-    }
+    // Proposed for the legs it was flaky in: a reviewer widens the entry if need be.
+    for (const { proposal, legs } of proposed.values())
+      this.proposals.push({ ...proposal, legs: [...legs].sort() });
     for (const [test, tally] of release) {
       if (tally.clean < tally.legs) continue;
       yield {

@@ -141,6 +141,7 @@ describe.each(Object.entries(stores))('flake-detect with a %s history', (_, loca
     expect(proposals).toHaveLength(1);
     expect(proposals[0]).toMatchObject({
       test: 'retried',
+      legs: ['unit'],
       status: 'flaky',
       reason: 'failed and passed in one run on commit c2 (run 2 attempt 1)',
       quarantinedDate: hoursAgo(1).slice(0, 10),

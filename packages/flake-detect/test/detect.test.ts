@@ -71,6 +71,7 @@ describe('FlakeDetector proposals', () => {
     expect(detector.proposals).toEqual([
       expect.objectContaining({
         test: 't',
+        legs: ['unit'],
         status: 'suspect',
         quarantinedDate: '2026-11-20',
         deadline: '2026-12-04',
