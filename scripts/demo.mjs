@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { parseLedger, selectArgs } from '@testgate/quarantine-filter';
 import { cleanupAll, cleanupOnSignals, onCleanup } from './demo/cleanup.mjs';
 import { pipelineLegs } from './demo/legs.mjs';
-import { runLegs } from './demo/schedule.mjs';
+import { lane, runLegs } from './demo/schedule.mjs';
 import { nodeBinary } from './node-runtime.mjs';
 import { missingServices } from './services.mjs';
 
@@ -202,7 +202,7 @@ try {
   });
   const legLines = result.legs.map(
     (l) =>
-      `  ${l.status === 'passed' ? '✓' : '✗'} ${l.name.padEnd(22)} ${(l.ms / 1000).toFixed(1).padStart(5)} s`,
+      `  ${l.status === 'passed' ? '✓' : '✗'} ${l.name.padEnd(22)} ${(l.ms / 1000).toFixed(1).padStart(5)} s${lane(l)}`,
   );
   const longest = Math.max(...result.legs.map((l) => l.ms));
   process.stderr.write(

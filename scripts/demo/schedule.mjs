@@ -5,6 +5,11 @@ import pc from 'picocolors';
 
 const SYMBOL = { queued: '·', running: '…', passed: '✓', failed: '✗' };
 
+/** A leg the gate does not expect (the quarantine lane) says so: its failure blocks nothing. */
+export function lane(leg) {
+  return leg.expected === false ? ' (not blocking)' : '';
+}
+
 function seconds(ms) {
   return `${(ms / 1000).toFixed(1)} s`;
 }
@@ -22,7 +27,7 @@ export async function runLegs(legs, { concurrency, stream = process.stderr }) {
       const time = s.status === 'running' ? Date.now() - s.started : s.ms;
       const when = s.status === 'queued' ? '' : seconds(time);
       stream.write(
-        `\x1b[2K  ${color(s.status, `${SYMBOL[s.status]} ${s.leg.name.padEnd(22)}`)} ${when}\n`,
+        `\x1b[2K  ${color(s.status, `${SYMBOL[s.status]} ${s.leg.name.padEnd(22)}`)} ${when}${lane(s.leg)}\n`,
       );
     }
     drawn = state.length;
@@ -52,7 +57,7 @@ export async function runLegs(legs, { concurrency, stream = process.stderr }) {
       draw();
       if (!tty)
         stream.write(
-          `  ${SYMBOL[s.status]} ${s.leg.name.padEnd(22)} ${seconds(s.ms)}${s.error ? `: ${s.error}` : ''}\n`,
+          `  ${SYMBOL[s.status]} ${s.leg.name.padEnd(22)} ${seconds(s.ms)}${lane(s.leg)}${s.error ? `: ${s.error}` : ''}\n`,
         );
     }
   };
@@ -67,6 +72,7 @@ export async function runLegs(legs, { concurrency, stream = process.stderr }) {
     wallMs: Date.now() - started,
     legs: state.map(({ leg, status, ms, code, error }) => ({
       name: leg.name,
+      expected: leg.expected,
       status,
       ms,
       code,
