@@ -20,7 +20,8 @@ const CHUNK = 1 << 16;
 
 /**
  * Merges one leg and writes its records as JSON Lines to `file`, a chunk at a time: the
- * records are made, checked and serialised one by one, never all held at once.
+ * records are made, checked and serialised one by one, never all held at once (a lone
+ * passing test straight from its testcase: see LegBatch.testLines).
  */
 export async function mergeLegToFile(
   plan: LegPlan,
@@ -31,18 +32,19 @@ export async function mergeLegToFile(
   const fd = openSync(file, 'w');
   let records = 0;
   let pending = '';
-  const add = (record: TestgateRecord): void => {
-    pending += toJsonLine(record, { tool: TOOL });
+  const add = (line: string): void => {
+    pending += line;
     records++;
     if (pending.length >= CHUNK) {
       writeSync(fd, pending);
       pending = '';
     }
   };
+  const serialise = (record: TestgateRecord): string => toJsonLine(record, { tool: TOOL });
   try {
-    add(batch.leg);
-    for (const test of batch.tests) add(test);
-    for (const diagnostic of batch.diagnostics) add(diagnostic);
+    add(serialise(batch.leg));
+    for (const line of batch.testLines) add(line);
+    for (const diagnostic of batch.diagnostics) add(serialise(diagnostic));
     writeSync(fd, pending);
   } finally {
     closeSync(fd);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { toJsonLine } from '@testgate/stream';
 import {
+  LegFolder,
   foldLeg,
   foldOutcome,
   testId,
@@ -232,4 +234,45 @@ describe('testId', () => {
     expect(node20).toBe(node22);
     expect(node22).toBe('a "b"::say "hi"');
   });
+});
+
+describe('test lines (the writers’ fast path)', () => {
+  const tricky = [
+    'plain',
+    'quote " and \\ backslash',
+    'tab\tand\nnewline',
+    'é ü 漢字 😀',
+    'lone \ud800 surrogate',
+    '\udc00 low first',
+    '\u0000\u001f controls',
+    '</script>',
+  ];
+  const shapes = (text: string): ParsedCase[] => [
+    tc(text),
+    tc(`${text} timed`, [], { duration: 0.000001234 }),
+    tc(`${text} long`, [], { duration: 12345.678 }),
+    tc(`${text} located`, [], { file: `src/${text}.ts`, line: 7 }),
+    tc(`${text} suites`, [], { suites: ['Outer', text] }),
+    tc(`${text} own suite`, [], { suites: ['C'] }),
+    tc(`${text} no suite`, [], { suites: [] }),
+    tc(`${text} classless`, [], { classname: '' }),
+    tc(`${text} other class`, [], { classname: text }),
+    tc(`${text} output`, [], { stdout: 'out', stderr: 'err' }),
+    tc(`${text} properties`, [], { properties: { a: text } }),
+    tc(`${text} failed`, [fail]),
+    tc(`${text} project`, [], { project: 'chromium' }),
+  ];
+
+  it.each([undefined, 'node-test', 'playwright', 'pytest', 'surefire'] as const)(
+    'are the bytes of the records serialised, for every shape of testcase (producer %s)',
+    (producer) => {
+      const folder = new LegFolder('junit-merge');
+      folder.add(report(tricky.flatMap(shapes), { producer: producer as Producer | undefined }));
+      folder.add(report([tc('plain'), tc('again')], { report: 'rerun.xml' }));
+      const batch = folder.finish({ name: 'leg "x" \u2028', expected: true });
+      const lines = [...batch.testLines];
+      expect(lines).toEqual([...batch.tests].map((t) => toJsonLine(t, { tool: 'junit-merge' })));
+      expect(lines.length).toBeGreaterThan(100);
+    },
+  );
 });
