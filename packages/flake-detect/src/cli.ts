@@ -1,11 +1,8 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import yargs from 'yargs';
 import {
   type CliIo,
   ExitCode,
-  InputError,
-  type QuarantineLedger,
   RecordWriter,
   UsageError,
   openStreamInput,
@@ -14,8 +11,9 @@ import {
   readRecords,
   runMain,
   withHouseRules,
+  writeFileAtomically,
 } from '@testgate/stream';
-import { parseLedger } from '@testgate/quarantine-filter';
+import { readLedgerFile } from '@testgate/quarantine-filter';
 import { FlakeDetector, TOOL } from './detect.js';
 import { loadHistory } from './load-history.js';
 import { openStore } from './stores/open-store.js';
@@ -165,7 +163,7 @@ async function maintain(
   // The store hands entries over in no order: export them in time order, stably.
   entries.sort((a, b) => compare(a.time, b.time) || compare(a.line, b.line));
   const text = entries.map((e) => `${e.line}\n`).join('');
-  if (output) await writeAtomically(resolve(io.cwd, output), text);
+  if (output) await writeFileAtomically(resolve(io.cwd, output), text);
   else io.stdout.write(text);
   return ExitCode.ok;
 }
@@ -188,7 +186,10 @@ async function detect(
         `--${kebab(name)} must be a rate between 0 and 1, got: ${String(value)}`,
       );
   }
-  const ledger = args.quarantine ? await readLedger(io, args.quarantine as string) : undefined;
+  const quarantine = args.quarantine as string | undefined;
+  const ledger = quarantine
+    ? await readLedgerFile(resolve(io.cwd, quarantine), quarantine)
+    : undefined;
   let runs = 0;
   const detector = new FlakeDetector(
     async (query) => {
@@ -226,7 +227,7 @@ async function detect(
   }
   if (args.propose) {
     const text = `${JSON.stringify(detector.proposals, null, 2)}\n`;
-    await writeAtomically(resolve(io.cwd, args.propose as string), text);
+    await writeFileAtomically(resolve(io.cwd, args.propose as string), text);
   }
   await writer.end();
   const c = detector.counts;
@@ -246,24 +247,4 @@ function compare(a: string, b: string): number {
 
 function kebab(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
-
-async function readLedger(io: CliIo, file: string): Promise<QuarantineLedger> {
-  try {
-    return parseLedger(await readFile(resolve(io.cwd, file), 'utf8'), file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === undefined) throw error;
-    throw new InputError(
-      `cannot read the quarantine ledger (${code})`,
-      { file },
-      'check --quarantine',
-    );
-  }
-}
-
-async function writeAtomically(path: string, text: string): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  await writeFile(temporary, text);
-  await rename(temporary, path);
 }

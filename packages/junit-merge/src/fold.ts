@@ -297,7 +297,7 @@ function plainLine(
   }
   const suite = suiteOf(c);
   let line = `{"type":"test","id":${idPrefix}${nameJson.slice(1)},"leg":${json.leg},"outcome":"passed","name":${name === c.name ? nameJson : JSON.stringify(c.name)},"classname":${json.classname}`;
-  if (suite !== '' && suite !== c.classname) line += `,"suite":${JSON.stringify(suite)}`;
+  if (suite !== undefined) line += `,"suite":${JSON.stringify(suite)}`;
   if (c.file !== undefined) line += `,"file":${JSON.stringify(c.file)}`;
   if (c.line !== undefined) line += `,"line":${c.line}`;
   return c.duration === undefined
@@ -305,12 +305,15 @@ function plainLine(
     : `${line},"attempts":[{"outcome":"passed","duration":${c.duration}}]}\n`;
 }
 
-function suiteOf(first: ParsedCase): string {
-  return first.suites.length === 0
-    ? ''
-    : first.suites.length === 1
-      ? first.suites[0]!
-      : first.suites.join(' / ');
+/** The record's `suite`: the enclosing suites joined, left out when empty or the classname. */
+function suiteOf(first: ParsedCase): string | undefined {
+  const suite =
+    first.suites.length === 0
+      ? ''
+      : first.suites.length === 1
+        ? first.suites[0]!
+        : first.suites.join(' / ');
+  return suite === '' || suite === first.classname ? undefined : suite;
 }
 
 /** A lone testcase's attempts are made when asked for: they are short-lived that way. */
@@ -366,7 +369,7 @@ function toTestRecord(id: string, leg: string, seen: Seen): TestRecord {
     classname: first.classname,
   } as TestRecord;
   const suite = suiteOf(first);
-  if (suite !== '' && suite !== first.classname) test.suite = suite;
+  if (suite !== undefined) test.suite = suite;
   if (first.file !== undefined) test.file = first.file;
   if (first.line !== undefined) test.line = first.line;
   test.attempts = attempts as TestRecord['attempts'];

@@ -1,16 +1,14 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import yargs from 'yargs';
 import {
   type CliIo,
   ExitCode,
   ExitError,
-  InputError,
-  type QuarantineLedger,
   RecordWriter,
   UsageError,
   parseArguments,
   withHouseRules,
+  writeFileAtomically,
   openStreamInput,
   processIo,
   readRecords,
@@ -21,7 +19,7 @@ import { addEntry, formatList, listEntries, removeEntry } from './commands.js';
 import { isCalendarDate, utcDay } from './dates.js';
 import { TOOL, applyQuarantine } from './filter.js';
 import { type Lane, type Runner, selectArgs, shellQuote } from './select.js';
-import { formatLedger, parseLedger } from './ledger.js';
+import { formatLedger, readLedgerFile } from './ledger.js';
 
 const USAGE = `quarantine-filter [stream] --file quarantine.json [options]
 quarantine-filter <add|remove|list|check|select> [options]
@@ -160,26 +158,29 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const path = resolve(io.cwd, file);
     switch (args._[0]) {
       case 'add': {
-        const ledger = await readLedger(path, file, { missingIsEmpty: true });
+        const ledger = await readLedgerFile(path, file, { missingIsEmpty: true });
         const next = addEntry(
           ledger,
           args as Parameters<typeof addEntry>[1],
           today,
           args.maxDays as number,
         );
-        await writeLedger(path, next);
+        await writeFileAtomically(path, formatLedger(next));
         io.stderr.write(
           `${TOOL}: quarantined ${JSON.stringify(args.test)} until ${next.quarantined.at(-1)!.deadline} in ${file}\n`,
         );
         return ExitCode.ok;
       }
       case 'remove': {
-        await writeLedger(path, removeEntry(await readLedger(path, file), args.test as string));
+        await writeFileAtomically(
+          path,
+          formatLedger(removeEntry(await readLedgerFile(path, file), args.test as string)),
+        );
         io.stderr.write(`${TOOL}: removed ${JSON.stringify(args.test)} from ${file}\n`);
         return ExitCode.ok;
       }
       case 'list': {
-        const entries = listEntries(await readLedger(path, file), today);
+        const entries = listEntries(await readLedgerFile(path, file), today);
         io.stdout.write(
           args.json
             ? `${JSON.stringify(entries, null, 2)}\n`
@@ -188,7 +189,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return ExitCode.ok;
       }
       case 'select': {
-        const ledger = await readLedger(path, file, { missingIsEmpty: true });
+        const ledger = await readLedgerFile(path, file, { missingIsEmpty: true });
         const selected = selectArgs(ledger, {
           lane: args.lane as Lane,
           runner: args.runner as Runner,
@@ -209,7 +210,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return ExitCode.ok;
       }
       case 'check': {
-        const overdue = listEntries(await readLedger(path, file), today).filter(
+        const overdue = listEntries(await readLedgerFile(path, file), today).filter(
           (e) => e.daysLeft < 0,
         );
         if (overdue.length === 0) return ExitCode.ok;
@@ -238,7 +239,7 @@ async function filter(
   today: string,
   io: CliIo,
 ): Promise<number> {
-  const ledger = await readLedger(path, file);
+  const ledger = await readLedgerFile(path, file);
   const massFailure = args.massFailure as number;
   if (!(massFailure > 0 && massFailure <= 100))
     throw new UsageError(
@@ -269,31 +270,4 @@ function checkDay(value: string): string {
   if (!isCalendarDate(value))
     throw new UsageError(`--today must be a date YYYY-MM-DD, got: ${JSON.stringify(value)}`);
   return value;
-}
-
-async function readLedger(
-  path: string,
-  file: string,
-  options: { missingIsEmpty?: boolean } = {},
-): Promise<QuarantineLedger> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && options.missingIsEmpty) return { quarantined: [] };
-    throw new InputError(
-      `cannot read the ledger (${code ?? (error as Error).message})`,
-      { file },
-      'create it with: quarantine-filter add ...',
-    );
-  }
-  return parseLedger(text, file);
-}
-
-/** Writes the ledger atomically: a temporary file beside it, then a rename over it. */
-async function writeLedger(path: string, ledger: QuarantineLedger): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  await writeFile(temporary, formatLedger(ledger));
-  await rename(temporary, path);
 }

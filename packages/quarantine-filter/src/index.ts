@@ -1,6 +1,6 @@
 export { applyQuarantine, TOOL } from './filter.js';
 export type { FilterOptions, QuarantineMark } from './filter.js';
-export { parseLedger, formatLedger } from './ledger.js';
+export { parseLedger, formatLedger, readLedgerFile } from './ledger.js';
 export { compileLedger } from './match.js';
 export type { CompiledEntry } from './match.js';
 export { addEntry, removeEntry, listEntries, formatList } from './commands.js';

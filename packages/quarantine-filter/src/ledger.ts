@@ -4,10 +4,35 @@ import {
   InputError,
   validateQuarantineLedger,
 } from '@testgate/stream';
+import { readFile } from 'node:fs/promises';
 import { isCalendarDate } from './dates.js';
 
 const HINT =
   'each entry needs "test", "reason", "owner", "quarantinedDate" and "deadline" (YYYY-MM-DD)';
+
+/**
+ * Reads the ledger file at `path` (`file` names it in messages); a file that cannot be read
+ * is an InputError, or an empty ledger with `missingIsEmpty` when it does not exist.
+ */
+export async function readLedgerFile(
+  path: string,
+  file: string,
+  options: { missingIsEmpty?: boolean } = {},
+): Promise<QuarantineLedger> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && options.missingIsEmpty) return { quarantined: [] };
+    throw new InputError(
+      `cannot read the ledger (${code ?? (error as Error).message})`,
+      { file },
+      'create it with: quarantine-filter add ...',
+    );
+  }
+  return parseLedger(text, file);
+}
 
 /** Reads a ledger, naming the entry and field of the first problem (exit 2 for the CLI). */
 export function parseLedger(text: string, file: string): QuarantineLedger {

@@ -44,3 +44,4 @@ export type { Colors } from './terminal.js';
 export { parseExpectedLegs, readExpectedLegs } from './expected-legs.js';
 export type { ExpectedLeg } from './expected-legs.js';
 export { globMatcher } from './glob.js';
+export { writeFileAtomically } from './atomic-write.js';

@@ -11,34 +11,27 @@ interface CompiledValidator {
 }
 
 const validateRecordFn = generated.validateRecord as CompiledValidator;
-const validateVerdictFn = generated.validateVerdict as CompiledValidator;
-const validateQuarantineFn = generated.validateQuarantine as CompiledValidator;
-const validateHistoryFn = generated.validateHistory as CompiledValidator;
 
-/** Checks one line of flake-detect's history; the problem names the field at fault. */
-export function validateHistoryEntry(
-  value: unknown,
-): { ok: true } | { ok: false; problem: string } {
-  return validateHistoryFn(value)
-    ? { ok: true }
-    : { ok: false, problem: describeErrors(validateHistoryFn.errors ?? []) };
+/** A document check from a compiled validator: ok, or the problem naming the field at fault. */
+function documentCheck(
+  validator: CompiledValidator,
+): (value: unknown) => { ok: true } | { ok: false; problem: string } {
+  return (value) =>
+    validator(value)
+      ? { ok: true }
+      : { ok: false, problem: describeErrors(validator.errors ?? []) };
 }
+
+/** Checks one line of flake-detect's history. */
+export const validateHistoryEntry = documentCheck(generated.validateHistory as CompiledValidator);
 
 /** Checks a quarantine ledger; the problem names the entry and field at fault. */
-export function validateQuarantineLedger(
-  value: unknown,
-): { ok: true } | { ok: false; problem: string } {
-  return validateQuarantineFn(value)
-    ? { ok: true }
-    : { ok: false, problem: describeErrors(validateQuarantineFn.errors ?? []) };
-}
+export const validateQuarantineLedger = documentCheck(
+  generated.validateQuarantine as CompiledValidator,
+);
 
 /** Checks a verdict document (gate-verdict --json) against its schema. */
-export function validateVerdict(value: unknown): { ok: true } | { ok: false; problem: string } {
-  return validateVerdictFn(value)
-    ? { ok: true }
-    : { ok: false, problem: describeErrors(validateVerdictFn.errors ?? []) };
-}
+export const validateVerdict = documentCheck(generated.validateVerdict as CompiledValidator);
 
 export type Validation = { ok: true; record: TestgateRecord } | { ok: false; problem: string };
 

@@ -1,8 +1,8 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { HistoryEntry } from '@testgate/stream';
-import { readHistoryFile, toLines, withLock, writeAtomically } from './jsonl-file.js';
+import { type HistoryEntry, writeFileAtomically } from '@testgate/stream';
+import { readHistoryFile, toLines, withLock } from './jsonl-file.js';
 import type { HistoryStore } from './store.js';
 
 /** Segments beyond which an append also compacts the folder into one. */
@@ -67,7 +67,7 @@ export class FileStore implements HistoryStore {
   /** Writes a new segment from text chunks; none when there is nothing to write. */
   private async writeSegment(chunks: Iterable<string> | AsyncIterable<string>): Promise<void> {
     const name = `${new Date().toISOString().replace(/[:.]/g, '')}-${randomBytes(6).toString('hex')}.jsonl`;
-    if ((await writeAtomically(join(this.dir, name), chunks)) === 0)
+    if ((await writeFileAtomically(join(this.dir, name), chunks)) === 0)
       await rm(join(this.dir, name), { force: true });
   }
 

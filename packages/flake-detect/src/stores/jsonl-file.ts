@@ -1,8 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { once } from 'node:events';
-import { rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { type HistoryEntry, InputError, validateHistoryEntry } from '@testgate/stream';
 
 /** A history file's entries, validated, in batches of a read chunk's lines. */
@@ -34,33 +30,6 @@ export async function* readHistoryFile(file: string): AsyncGenerator<HistoryEntr
     parse(rest, batch);
     yield batch;
   }
-}
-
-/**
- * Writes `file` from text chunks atomically: a temporary file beside it, then a rename.
- * Resolves to the bytes written.
- */
-export async function writeAtomically(
-  file: string,
-  chunks: Iterable<string> | AsyncIterable<string>,
-): Promise<number> {
-  const temporary = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  const out = createWriteStream(temporary);
-  let bytes = 0;
-  try {
-    for await (const chunk of chunks) {
-      bytes += chunk.length;
-      if (!out.write(chunk)) await once(out, 'drain');
-    }
-    out.end();
-    await once(out, 'close');
-    await rename(temporary, file);
-  } catch (error) {
-    out.destroy();
-    await rm(temporary, { force: true });
-    throw error;
-  }
-  return bytes;
 }
 
 /** Runs `body` holding a lock on `path`; with `wait: false`, undefined when another holds it. */

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { HistoryEntry } from '@testgate/stream';
-import { readHistoryFile, toLines, withLock, writeAtomically } from './jsonl-file.js';
+import { type HistoryEntry, writeFileAtomically } from '@testgate/stream';
+import { readHistoryFile, toLines, withLock } from './jsonl-file.js';
 import type { HistoryStore } from './store.js';
 
 /**
@@ -41,7 +41,7 @@ export class SingleFileStore implements HistoryStore {
     const dropped = await withLock(this.file, `${this.file}.lock`, true, async () => {
       let count = 0;
       const kept = this.read('');
-      await writeAtomically(
+      await writeFileAtomically(
         this.file,
         (async function* () {
           for await (const batch of kept) {
