@@ -215,10 +215,7 @@ async function detect(
   );
   const { input, file } = await openStreamInput(args.stream as string | undefined, io, TOOL);
   const writer = new RecordWriter(io.stdout, { tool: TOOL });
-  for await (const record of detector.detect(readRecords(input, { file }))) {
-    const wait = writer.write(record);
-    if (wait) await wait;
-  }
+  await writer.writeAll(detector.detect(readRecords(input, { file })));
   // Recorded before the stream's end: if recording fails, the next stage sees a cut
   // stream and fails closed.
   if (args.record) {

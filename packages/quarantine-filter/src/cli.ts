@@ -258,10 +258,7 @@ async function filter(
     maxExcused,
     massFailure: massFailure / 100,
   };
-  for await (const record of applyQuarantine(records, ledger, options)) {
-    const wait = writer.write(record);
-    if (wait) await wait;
-  }
+  await writer.writeAll(applyQuarantine(records, ledger, options));
   await writer.end();
   return ExitCode.ok;
 }

@@ -74,6 +74,14 @@ export class RecordWriter {
     );
   }
 
+  /** Writes every record of a stage's output, waiting whenever the output asks to. */
+  async writeAll(records: AsyncIterable<TestgateRecord>): Promise<void> {
+    for await (const record of records) {
+      const wait = this.write(record);
+      if (wait) await wait;
+    }
+  }
+
   /** Writes `count` records already serialised as JSON Lines (each line ends with \n). */
   writeSerialized(lines: string, count: number): Promise<void> | undefined {
     if (this.#failure) throw this.#failure;
