@@ -20,10 +20,8 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { parseLedger, selectArgs } from '@testgate/quarantine-filter';
 import { cleanupAll, cleanupOnSignals, onCleanup } from './demo/cleanup.mjs';
 import { pipelineLegs } from './demo/legs.mjs';
-import { lane, runLegs } from './demo/schedule.mjs';
 import { nodeBinary } from './node-runtime.mjs';
 import { missingServices } from './services.mjs';
 
@@ -88,6 +86,10 @@ if (missing)
 
 const setup = spawnSync(process.execPath, [join(root, 'scripts/setup.mjs')], { stdio: 'inherit' });
 if (setup.status !== 0) process.exit(setup.status ?? 2);
+// Only now is the workspace installed and built (a fresh clone has neither): what needs
+// its packages is loaded after the setup.
+const { parseLedger, selectArgs } = await import('@testgate/quarantine-filter');
+const { lane, runLegs } = await import('./demo/schedule.mjs');
 
 cleanupOnSignals();
 const reports = resolve(options.out ?? join(root, 'reports/demo'));

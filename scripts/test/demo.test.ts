@@ -9,7 +9,7 @@ import {
   rmSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { VerdictDocument } from '../../packages/stream/src/index.js';
 import { root } from './_workflow.js';
@@ -59,7 +59,25 @@ function leftovers(): string[] {
   return [...copies, ...folders, ...servers];
 }
 
+/** The modules a script loads before it runs, following its static relative imports. */
+function staticImports(file: string, seen = new Set<string>()): string[] {
+  if (seen.has(file)) return [];
+  seen.add(file);
+  const source = readFileSync(file, 'utf8');
+  const specifiers = [...source.matchAll(/^import\s[^;]*?from\s+'([^']+)';/gms)].map((m) => m[1]!);
+  return specifiers.flatMap((s) =>
+    s.startsWith('.') ? [s, ...staticImports(join(dirname(file), s), seen)] : [s],
+  );
+}
+
 describe('npm run demo', () => {
+  it('loads nothing but Node and its own scripts before its setup (a fresh clone has no node_modules)', () => {
+    const outside = staticImports(join(root, 'scripts/demo.mjs')).filter(
+      (s) => !s.startsWith('node:') && !s.startsWith('.'),
+    );
+    expect(outside).toEqual([]);
+  });
+
   it('ends green with every leg reported, the flaky test shown in its lane, and the report written', () => {
     const { code, stderr, verdict, reports } = demo('green');
     expect(code, stderr).toBe(0);
