@@ -1,11 +1,15 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { globby, isDynamicPattern } from 'globby';
+import { glob, isDynamicPattern } from 'tinyglobby';
 import { type CliIo, InputError, UsageError } from '@testgate/stream';
 import type { ExpectedLeg } from '@testgate/stream';
 import { groupByLeg } from './legs.js';
 import { type LegSources, TOOL } from './merge.js';
 import { type ReportSource, fileSource } from './read-report.js';
+
+// tinyglobby rather than globby: a run's glob costs 40 ms instead of 150-180 (loading
+// included), about 4% of a million-testcase merge.
+const GLOB_OPTIONS = { absolute: true, onlyFiles: true, dot: true };
 
 /** Expands the inputs into report sources, grouped into legs. */
 export async function findLegs(
@@ -29,12 +33,7 @@ export async function findLegs(
       stdin = true;
     } else if (isDynamicPattern(input)) {
       roots.push(resolve(io.cwd, staticBase(input)));
-      const matches = await globby(input, {
-        cwd: io.cwd,
-        absolute: true,
-        onlyFiles: true,
-        dot: true,
-      });
+      const matches = await glob(input, { ...GLOB_OPTIONS, cwd: io.cwd });
       for (const match of matches) files.add(match);
     } else {
       const path = resolve(io.cwd, input);
@@ -47,12 +46,7 @@ export async function findLegs(
         );
       if (info.isDirectory()) {
         roots.push(path);
-        const matches = await globby('**/*.xml', {
-          cwd: path,
-          absolute: true,
-          onlyFiles: true,
-          dot: true,
-        });
+        const matches = await glob('**/*.xml', { ...GLOB_OPTIONS, cwd: path });
         for (const match of matches) files.add(match);
       } else files.add(path);
     }

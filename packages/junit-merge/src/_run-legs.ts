@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { LegFiles } from './_leg-files.js';
 import { type LegSummary, mergeLegToFile } from './_leg-output.js';
@@ -12,18 +12,19 @@ const PARALLEL_FROM_BYTES = 8 * 1024 * 1024;
 const MAX_THREADS = 4;
 
 /** How many worker threads to read with: `--jobs`, else one per core for large inputs. */
-export async function threadsFor(
-  plans: readonly LegPlan[],
-  jobs: number | undefined,
-): Promise<number> {
+export function threadsFor(plans: readonly LegPlan[], jobs: number | undefined): number {
   const files = plans.flatMap((plan) => plan.sources.map((source) => source.file));
   // stdin cannot be handed to a worker: read such a run in this thread.
   if (files.some((file) => file === undefined)) return 1;
   if (jobs !== undefined) return jobs;
   if (plans.length < 2) return 1;
+  // Sizes until the threshold is passed: a stat each costs more through the thread pool.
   let bytes = 0;
-  for (const file of files) bytes += (await stat(file!)).size;
-  return bytes < PARALLEL_FROM_BYTES ? 1 : Math.min(availableParallelism(), MAX_THREADS);
+  for (const file of files) {
+    bytes += statSync(file!).size;
+    if (bytes >= PARALLEL_FROM_BYTES) return Math.min(availableParallelism(), MAX_THREADS);
+  }
+  return 1;
 }
 
 /** Merges each leg into its file, in this thread or on worker threads; summaries in leg order. */

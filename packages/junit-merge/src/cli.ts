@@ -183,7 +183,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         plans,
         { maxText: args.maxText },
         files,
-        await threadsFor(plans, args.jobs),
+        threadsFor(plans, args.jobs),
       )) {
         if (args.strict) failOnError(batch.diagnostics);
         direct?.appendLeg(files.path(totals.legs), batch.records);

@@ -66,6 +66,23 @@ describe('junit-merge CLI', () => {
     );
   });
 
+  it('reads what a glob matches (hidden folders too, a matched folder not expanded) and every .xml under a folder named', async () => {
+    artifacts({
+      'top.xml': passing,
+      'api-22/junit.xml': passing,
+      '.hidden-22/junit.xml': passing,
+      'api-22/notes.txt': 'not a report',
+    });
+    const legsOf = async (args: string[]): Promise<string[]> => {
+      const { code, stdout } = await merge([...args, '-q'], { cwd: dir });
+      expect(code).toBe(0);
+      return records(stdout).flatMap((r) => (r.type === 'leg' ? [r.name] : []));
+    };
+    expect(await legsOf(['artifacts/*'])).toEqual(['top']);
+    expect(await legsOf(['artifacts/**/*.xml'])).toEqual(['.hidden-22', 'api-22', 'top']);
+    expect(await legsOf(['artifacts'])).toEqual(['.hidden-22', 'api-22', 'top']);
+  });
+
   it('records an expected leg with no report as missing, with an error diagnostic, and exits 0', async () => {
     artifacts({ 'api-22/junit.xml': passing, 'extra/junit.xml': passing });
     const { code, stdout, stderr } = await merge(
