@@ -95,6 +95,10 @@ export class LegFolder {
   /** Tests by scope, then name: keyed without building a million id strings. */
   readonly #groups = new Map<string, Map<string, Seen>>();
   #size = 0;
+  /** The outcomes of the tests seen once so far, counted as they come. */
+  readonly #loneOutcomes = { passed: 0, failed: 0, error: 0, skipped: 0, flaky: 0 };
+  /** The tests seen more than once, whose outcomes are known only at the end. */
+  readonly #repeated: Group[] = [];
   readonly #reports: Array<{ key: ReportKey; report: ParsedReport }> = [];
   readonly #keys = new Map<string, ReportKey>();
   readonly #collisions: string[] = [];
@@ -123,12 +127,15 @@ export class LegFolder {
       if (seen === undefined) {
         byName.set(name, testcase);
         this.#size++;
+        this.#loneOutcomes[loneOutcome(testcase)]++;
         continue;
       }
       let group = seen;
       if (!(group instanceof Group)) {
+        this.#loneOutcomes[loneOutcome(group)]--;
         group = new Group(group, this.#keys.get(group.report)!);
         byName.set(name, group);
+        this.#repeated.push(group);
       }
       if (group.lastKey === key) {
         repeats ??= new Map();
@@ -166,19 +173,10 @@ export class LegFolder {
   finish(input: LegInput): LegBatch {
     const reports = this.#reports.sort((a, b) => compareKeys(a.key, b.key)).map((r) => r.report);
     const drafts: DiagnosticDraft[] = reports.flatMap((r) => r.diagnostics);
-    const counts = {
-      tests: this.#size,
-      passed: 0,
-      failed: 0,
-      error: 0,
-      skipped: 0,
-      flaky: 0,
-    };
-    for (const seen of allSeen(this.#groups)) {
-      if (seen instanceof Group && seen.spans) orderByReport(seen, seen.spans);
-      // A lone testcase without results passed: no need to make its attempt to know that.
-      const passed = !(seen instanceof Group) && seen.results.length === 0;
-      counts[passed ? 'passed' : foldOutcome(attemptsOfSeen(seen))]++;
+    const counts = { tests: this.#size, ...this.#loneOutcomes };
+    for (const group of this.#repeated) {
+      if (group.spans) orderByReport(group, group.spans);
+      counts[foldOutcome(group.attempts)]++;
     }
     if (this.#collisions.length > 0) {
       drafts.push({
@@ -240,10 +238,6 @@ export function foldLeg(
   return { ...batch, tests: [...batch.tests] };
 }
 
-function* allSeen(groups: Map<string, Map<string, Seen>>): Generator<Seen> {
-  for (const byName of groups.values()) yield* byName.values();
-}
-
 /**
  * Tests in the order the leg's reports first list their scope (class, file), then their
  * name (reports in path order): deterministic for the same input, close to the order
@@ -260,7 +254,7 @@ function* testLinesInOrder(
   leg: string,
   tool: string,
 ): Generator<string> {
-  const json = { leg: JSON.stringify(leg), classname: '', classnameOf: '' };
+  const json = new RepeatedJson(leg);
   for (const [scope, byName] of groups) {
     // JSON escapes character by character: the id's escaped scope is made once per scope.
     const idPrefix = scope === '' ? '"' : JSON.stringify(`${scope}::`).slice(0, -1);
@@ -274,31 +268,70 @@ function* testLinesInOrder(
 }
 
 /**
+ * The JSON of what consecutive tests share, made once while it stays the same: the leg,
+ * the classname (tests of one class come together), the suite and the file (tests of one
+ * report share their suite's path and file objects).
+ */
+class RepeatedJson {
+  readonly leg: string;
+  #classnameOf = '';
+  #classname = '""';
+  #suiteOf: { suites: string[]; classname: string } = { suites: [], classname: '' };
+  #suite = '';
+  #fileOf: string | undefined;
+  #file = '';
+
+  constructor(leg: string) {
+    this.leg = JSON.stringify(leg);
+  }
+
+  classname(c: ParsedCase): string {
+    if (c.classname !== this.#classnameOf) {
+      this.#classnameOf = c.classname;
+      this.#classname = JSON.stringify(c.classname);
+    }
+    return this.#classname;
+  }
+
+  /** `,"suite":...`, or nothing when the record leaves the suite out. */
+  suite(c: ParsedCase): string {
+    const of = this.#suiteOf;
+    if (c.suites !== of.suites || c.classname !== of.classname) {
+      this.#suiteOf = { suites: c.suites, classname: c.classname };
+      const suite = suiteOf(c);
+      this.#suite = suite === undefined ? '' : `,"suite":${JSON.stringify(suite)}`;
+    }
+    return this.#suite;
+  }
+
+  /** `,"file":...`, or nothing. */
+  file(c: ParsedCase): string {
+    if (c.file !== this.#fileOf) {
+      this.#fileOf = c.file;
+      this.#file = c.file === undefined ? '' : `,"file":${JSON.stringify(c.file)}`;
+    }
+    return this.#file;
+  }
+}
+
+/**
  * The line of a lone testcase that passed with no output or properties: the bytes
  * JSON.stringify gives for its record (same keys in the same order), made without the
  * record, and valid by construction (every string JSON-escaped, a duration the parser
  * only lets through finite and non-negative, a line of 1 or more), so not validated again:
  * 98% of a typical run's tests, and a third of the time spent writing them. Undefined for
- * any other testcase. `json` holds the leg's JSON and the last
- * classname's (tests of one class come together).
+ * any other testcase.
  */
 function plainLine(
   idPrefix: string,
   name: string,
-  json: { leg: string; classname: string; classnameOf: string },
+  json: RepeatedJson,
   c: ParsedCase,
 ): string | undefined {
   if (c.results.length !== 0 || c.stdout !== undefined || c.stderr !== undefined || c.properties)
     return undefined;
   const nameJson = JSON.stringify(name);
-  if (json.classnameOf !== c.classname || json.classname === '') {
-    json.classnameOf = c.classname;
-    json.classname = JSON.stringify(c.classname);
-  }
-  const suite = suiteOf(c);
-  let line = `{"type":"test","id":${idPrefix}${nameJson.slice(1)},"leg":${json.leg},"outcome":"passed","name":${name === c.name ? nameJson : JSON.stringify(c.name)},"classname":${json.classname}`;
-  if (suite !== undefined) line += `,"suite":${JSON.stringify(suite)}`;
-  if (c.file !== undefined) line += `,"file":${JSON.stringify(c.file)}`;
+  let line = `{"type":"test","id":${idPrefix}${nameJson.slice(1)},"leg":${json.leg},"outcome":"passed","name":${name === c.name ? nameJson : JSON.stringify(c.name)},"classname":${json.classname(c)}${json.suite(c)}${json.file(c)}`;
   if (c.line !== undefined) line += `,"line":${c.line}`;
   return c.duration === undefined
     ? `${line},"attempts":[{"outcome":"passed"}]}\n`
@@ -314,6 +347,11 @@ function suiteOf(first: ParsedCase): string | undefined {
         ? first.suites[0]!
         : first.suites.join(' / ');
   return suite === '' || suite === first.classname ? undefined : suite;
+}
+
+/** A test's outcome while it is seen once: passed without making its attempt when it has no result. */
+function loneOutcome(testcase: ParsedCase): TestRecord['outcome'] {
+  return testcase.results.length === 0 ? 'passed' : foldOutcome(attemptsOfSeen(testcase));
 }
 
 /** A lone testcase's attempts are made when asked for: they are short-lived that way. */

@@ -61,6 +61,9 @@ interface OpenResult {
 }
 
 const PLAIN_SECONDS = /^\d+(\.\d*)?$/;
+// Times repeat (milliseconds, mostly under a second): each distinct one is read once.
+const PLAIN_TIMES = new Map<string, number>();
+const MAX_PLAIN_TIMES = 4096;
 const NO_FILE: [undefined, undefined] = [undefined, undefined];
 
 // Most testcases pass and have no result element: they share this empty list.
@@ -429,9 +432,14 @@ export class ReportParser {
 
   #time(raw: string | undefined): number | undefined {
     if (raw === undefined) return undefined;
-    // The common case first, without allocating: plain seconds.
+    // The common case first, without allocating: plain seconds, most of them seen before.
+    const known = PLAIN_TIMES.get(raw);
+    if (known !== undefined) return known;
     const seconds = +raw;
-    if (seconds >= 0 && seconds < Infinity && PLAIN_SECONDS.test(raw)) return seconds;
+    if (seconds >= 0 && seconds < Infinity && PLAIN_SECONDS.test(raw)) {
+      if (PLAIN_TIMES.size < MAX_PLAIN_TIMES) PLAIN_TIMES.set(raw, seconds);
+      return seconds;
+    }
     const parsed = parseTime(raw);
     if (parsed.problem !== undefined) {
       if (this.#timeProblems++ === 0) {

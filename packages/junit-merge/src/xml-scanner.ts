@@ -97,6 +97,48 @@ function nameAt(buf: Buffer, start: number, end: number): string {
   return buf.toString('utf8', start, end);
 }
 
+// Numbers are most of a report's attribute values (time, line, tests) and repeat: each
+// distinct one becomes a string once, found again by a key made of its bytes.
+const NUMBERS = new Map<number, string>();
+const MAX_NUMBERS = 4096;
+
+/** A key for a short number's bytes (4 bits a character, and the length), or -1. */
+function numberKey(buf: Buffer, start: number, end: number): number {
+  // 12 characters and the length fit in 52 bits: an exact integer.
+  if (end - start > 12) return -1;
+  let key = end - start;
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    let code: number;
+    if (c >= 0x30 && c <= 0x39) code = c - 0x30;
+    else if (c === 0x2e)
+      code = 10; // .
+    else if (c === 0x2d)
+      code = 11; // -
+    else if (c === 0x2b)
+      code = 12; // +
+    else if (c === 0x65)
+      code = 13; // e
+    else if (c === 0x45)
+      code = 14; // E
+    else return -1;
+    key = key * 16 + code;
+  }
+  return key;
+}
+
+/** An attribute value from its quoted bytes, entities decoded. */
+function valueAt(buf: Buffer, start: number, end: number): string {
+  const key = numberKey(buf, start, end);
+  if (key === -1) return decodeEntities(buf.toString('utf8', start, end));
+  let value = NUMBERS.get(key);
+  if (value === undefined) {
+    value = buf.toString('latin1', start, end);
+    if (NUMBERS.size < MAX_NUMBERS) NUMBERS.set(key, value);
+  }
+  return value;
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
 }
@@ -347,7 +389,7 @@ export class XmlScanner {
       if (quote !== DQUOTE && quote !== SQUOTE) break;
       const close = buf.indexOf(quote, i + 1);
       if (close === -1) return 'more';
-      attrs[nameAt(buf, nameStart, attrEnd)] = decodeEntities(buf.toString('utf8', i + 1, close));
+      attrs[nameAt(buf, nameStart, attrEnd)] = valueAt(buf, i + 1, close);
       i = close + 1;
     }
     this.#fail('malformed', `<${name}> has a malformed attribute`, this.#base + i);

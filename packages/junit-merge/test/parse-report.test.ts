@@ -178,6 +178,43 @@ describe('ReportParser: times', () => {
     ]);
   });
 
+  it('reads a time seen before as it read it the first time, a warning included', () => {
+    for (let pass = 0; pass < 2; pass++) {
+      expect(time('0.019').cases[0]!.duration).toBe(0.019);
+      expect(time('-1').diagnostics).toHaveLength(1);
+    }
+  });
+
+  it('keeps every numeric attribute value exactly as written, however often it repeats', () => {
+    // Values that differ by one character, in the spellings numbers come in.
+    const values = [
+      '0',
+      '00',
+      '0.',
+      '.0',
+      '10',
+      '1.',
+      '1e5',
+      '1E5',
+      '-0',
+      '+1',
+      '1e-5',
+      '123456789012',
+    ];
+    const xml = (value: string) =>
+      `<testsuite name="${value}"><testcase name="${value}" classname="${value}" line="${value}"/></testsuite>`;
+    for (let pass = 0; pass < 2; pass++) {
+      for (const value of values) {
+        const [testcase] = parse(xml(value)).cases;
+        expect([testcase!.name, testcase!.classname, testcase!.suites]).toEqual([
+          value,
+          value,
+          [value],
+        ]);
+      }
+    }
+  });
+
   it('warns once per file about many bad times', () => {
     const r = parse(`<testsuite>${'<testcase name="a" time="0,5"/>'.repeat(5)}</testsuite>`);
     expect(r.diagnostics).toHaveLength(1);
