@@ -2,8 +2,10 @@
 // `npm run bench`: junit-merge against the anchors (junit2json, junit-report-merger, the
 // npm junit-merge) and a bare saxes scan, each run as a child of this process on the same
 // generated corpus, one after the other. Prints wall time, peak RSS and the ratios.
-// Usage: node bench/run.mjs [--sizes 100k,1M] [--skip name,...]
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// With --runs N, every tool runs N times, in turn with the others (so that a slow spell
+// of the machine falls on all of them), and the medians are compared.
+// Usage: node bench/run.mjs [--sizes 100k,1M] [--skip name,...] [--runs N]
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCorpus } from './generate-corpus.mjs';
@@ -23,6 +25,8 @@ const option = (name, fallback) => {
 };
 const sizes = option('--sizes', '100k,1M').split(',');
 const skip = new Set(option('--skip', '').split(',').filter(Boolean));
+const runs = Number(option('--runs', '1'));
+if (!(runs >= 1)) throw new Error(`--runs must be a number of 1 or more`);
 
 const tools = [
   {
@@ -57,6 +61,11 @@ const tools = [
 ];
 
 const fmt = (n, digits = 1) => n.toFixed(digits).padStart(8);
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
 const report = [];
 for (const size of sizes) {
   const shape = SIZES[size];
@@ -74,18 +83,32 @@ for (const size of sizes) {
     `\n${size}: ${shape.files} files, ${cases.toLocaleString('en')} test cases, ${mb.toFixed(0)} MB (Node ${process.version})`,
   );
   console.log(`${'tool'.padEnd(24)}${'wall s'.padStart(8)}${'peak MB'.padStart(9)}`);
-  const results = [];
-  for (const tool of tools) {
-    if (skip.has(tool.name)) continue;
-    const out = join(here, 'results', `${size}-${tool.name.replace(/\W+/g, '-')}.out`);
-    mkdirSync(dirname(out), { recursive: true });
-    const result = await measure(tool.cmd(corpus, out));
-    if (existsSync(out)) {
-      result.outMb = statSync(out).size / 1e6;
-      rmSync(out);
+  const chosen = tools.filter((tool) => !skip.has(tool.name));
+  const samples = new Map(chosen.map((tool) => [tool, []]));
+  for (let run = 1; run <= runs; run++) {
+    for (const tool of chosen) {
+      const out = join(here, 'results', `${size}-${tool.name.replace(/\W+/g, '-')}.out`);
+      mkdirSync(dirname(out), { recursive: true });
+      const result = await measure(tool.cmd(corpus, out));
+      if (existsSync(out)) rmSync(out);
+      samples.get(tool).push(result);
+      const label = runs > 1 ? `${tool.name} (${run}/${runs})` : tool.name;
+      console.log(`${label.padEnd(30)}${fmt(result.seconds, 2)} ${fmt(result.peakMb, 0)}`);
     }
-    results.push({ ...tool, ...result });
-    console.log(`${tool.name.padEnd(24)}${fmt(result.seconds, 2)} ${fmt(result.peakMb, 0)}`);
+  }
+  const results = chosen.map((tool) => {
+    const own = samples.get(tool);
+    return {
+      ...tool,
+      seconds: median(own.map((r) => r.seconds)),
+      peakMb: median(own.map((r) => r.peakMb)),
+      runs: own,
+    };
+  });
+  if (runs > 1) {
+    console.log(`medians of ${runs} runs:`);
+    for (const r of results)
+      console.log(`${r.name.padEnd(24)}${fmt(r.seconds, 2)} ${fmt(r.peakMb, 0)}`);
   }
   const ours = results.find((r) => r.ours);
   const anchors = results.filter((r) => !r.ours && !r.reference);
@@ -101,11 +124,25 @@ for (const size of sizes) {
       `  target: >= 4x faster than the fastest anchor (${fastest.name}) with <= 0.5x its memory: ` +
         `${(fastest.seconds / ours.seconds).toFixed(2)}x faster, ${(ours.peakMb / fastest.peakMb).toFixed(2)}x its memory`,
     );
+    if (runs > 1) {
+      const each = ours.runs.map((r, n) => fastest.runs[n].seconds / r.seconds);
+      const memory = ours.runs.map((r, n) => r.peakMb / fastest.runs[n].peakMb);
+      console.log(
+        `  run by run: ${each.map((x) => `${x.toFixed(2)}x`).join(', ')} faster; ` +
+          `${Math.max(...memory).toFixed(2)}x its memory at most`,
+      );
+    }
     report.push({
       size,
       cases,
       mb,
-      results: results.map(({ name, seconds, peakMb }) => ({ name, seconds, peakMb })),
+      runs,
+      results: results.map(({ name, seconds, peakMb, runs: each }) => ({
+        name,
+        seconds,
+        peakMb,
+        runs: each.map(({ seconds: s, peakMb: m }) => ({ seconds: s, peakMb: m })),
+      })),
     });
   }
 }
