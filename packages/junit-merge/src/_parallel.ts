@@ -17,8 +17,11 @@ export async function* mergeInWorkers(
   let next = 0;
   let wake: (() => void) | undefined;
 
+  // A worker with no job left stops at once, while the others finish: nobody waits for
+  // its heap to be torn down.
   const dispatch = (worker: Worker): void => {
     if (next < jobs.length) worker.postMessage(jobs[next++]);
+    else void worker.terminate();
   };
   for (const worker of pool) {
     worker.on('message', (result: LegJobResult) => {
@@ -45,6 +48,6 @@ export async function* mergeInWorkers(
       yield output;
     }
   } finally {
-    await Promise.all(pool.map((worker) => worker.terminate()));
+    for (const worker of pool) void worker.terminate();
   }
 }
