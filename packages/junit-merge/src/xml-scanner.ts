@@ -102,26 +102,19 @@ function nameAt(buf: Buffer, start: number, end: number): string {
 const NUMBERS = new Map<number, string>();
 const MAX_NUMBERS = 4096;
 
-/** A key for a short number's bytes (4 bits a character, and the length), or -1. */
+// The characters of a number, 4 bits each; -1 for any other byte.
+const NUMBER_CODES = new Int8Array(256).fill(-1);
+for (const [code, char] of [...'0123456789.-+eE'].entries())
+  NUMBER_CODES[char.charCodeAt(0)] = code;
+
+/** A key for a short number's bytes (its characters, after its length), or -1. */
 function numberKey(buf: Buffer, start: number, end: number): number {
   // 12 characters and the length fit in 52 bits: an exact integer.
   if (end - start > 12) return -1;
   let key = end - start;
   for (let i = start; i < end; i++) {
-    const c = buf[i]!;
-    let code: number;
-    if (c >= 0x30 && c <= 0x39) code = c - 0x30;
-    else if (c === 0x2e)
-      code = 10; // .
-    else if (c === 0x2d)
-      code = 11; // -
-    else if (c === 0x2b)
-      code = 12; // +
-    else if (c === 0x65)
-      code = 13; // e
-    else if (c === 0x45)
-      code = 14; // E
-    else return -1;
+    const code = NUMBER_CODES[buf[i]!]!;
+    if (code < 0) return -1;
     key = key * 16 + code;
   }
   return key;
