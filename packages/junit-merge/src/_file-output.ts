@@ -1,10 +1,9 @@
-import { closeSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { type RunRecord, toJsonLine } from '@testgate/stream';
 import { TOOL } from './merge.js';
 
 // Same width as any startedAt written later (toISOString of a four-digit year).
 const PLACEHOLDER = '0000-01-01T00:00:00.000Z';
-const COPY_CHUNK = 1 << 20;
 
 /**
  * Writes the stream straight into a regular file, each leg as soon as it is merged,
@@ -15,56 +14,39 @@ const COPY_CHUNK = 1 << 20;
  */
 export class DirectFileOutput {
   readonly #path: string;
-  readonly #fd: number;
+  /** Open for the legs' records, which the threads merging them write in order. */
+  readonly fd: number;
   readonly #startedAtOffset: number | undefined;
-  #records = 1;
-  #buffer = Buffer.allocUnsafe(COPY_CHUNK);
 
   constructor(path: string, run: RunRecord) {
     this.#path = path;
-    this.#fd = openSync(path, 'w');
+    this.fd = openSync(path, 'w');
     const pending = run.startedAt === undefined;
     const line = toJsonLine(pending ? { ...run, startedAt: PLACEHOLDER } : run, { tool: TOOL });
     if (pending) {
       const at = line.indexOf(`"startedAt":"${PLACEHOLDER}"`) + '"startedAt":"'.length;
       this.#startedAtOffset = Buffer.byteLength(line.slice(0, at));
     }
-    writeSync(this.#fd, line);
+    writeSync(this.fd, line);
   }
 
-  /** Appends a merged leg's file (and removes it). */
-  appendLeg(file: string, records: number): void {
-    const fd = openSync(file, 'r');
-    try {
-      for (;;) {
-        const length = readSync(fd, this.#buffer, 0, COPY_CHUNK, null);
-        if (length === 0) break;
-        writeSync(this.#fd, this.#buffer, 0, length);
-      }
-    } finally {
-      closeSync(fd);
-    }
-    rmSync(file, { force: true });
-    this.#records += records;
-  }
-
-  /** Writes the end record and, when it was pending, the start time into its place. */
-  finish(startedAt: string): void {
+  /** Writes the end record (after the legs' `records`) and, when it was pending, the start time into its place. */
+  finish(startedAt: string, records: number): void {
     writeSync(
-      this.#fd,
-      toJsonLine({ type: 'end', tool: TOOL, records: this.#records }, { tool: TOOL }),
+      this.fd,
+      toJsonLine({ type: 'end', tool: TOOL, records: records + 1 }, { tool: TOOL }),
     );
     if (this.#startedAtOffset !== undefined) {
       if (startedAt.length !== PLACEHOLDER.length)
         throw new Error(`startedAt ${startedAt} does not fit its place`);
-      writeSync(this.#fd, startedAt, this.#startedAtOffset);
+      writeSync(this.fd, startedAt, this.#startedAtOffset);
     }
-    closeSync(this.#fd);
+    closeSync(this.fd);
   }
 
   /** Removes a half-written file (a strict failure): no output rather than a cut one. */
   abort(): void {
-    closeSync(this.#fd);
+    closeSync(this.fd);
     unlinkSync(this.#path);
   }
 }

@@ -1,7 +1,8 @@
 // A worker thread that merges whole legs: parsing, folding and serialising are CPU work
-// that scales with the cores; the main thread only copies the legs' files in order.
+// that scales with the cores; a leg at the front goes straight into the output.
 import { parentPort } from 'node:worker_threads';
-import { type LegSummary, mergeLegToFile } from './_leg-output.js';
+import { type LegSummary, mergeLegInto } from './_leg-output.js';
+import { type LegTarget, LegSink } from './_leg-sink.js';
 import type { ExpectedLeg } from '@testgate/stream';
 import { fileSource } from './read-report.js';
 
@@ -13,12 +14,13 @@ export interface LegJob {
   expectation?: ExpectedLeg | undefined;
   unexpected: boolean;
   maxText: number;
-  /** Where to write the leg's records. */
-  output: string;
+  /** Where the leg's records go. */
+  target: LegTarget;
 }
 
+/** A merged leg: its summary, and whether it is in the output or waits in its file. */
 export type LegJobResult =
-  { index: number; summary: LegSummary } | { index: number; error: string };
+  { index: number; summary: LegSummary; written: boolean } | { index: number; error: string };
 
 parentPort?.on('message', (job: LegJob) => {
   const plan = {
@@ -27,8 +29,14 @@ parentPort?.on('message', (job: LegJob) => {
     expectation: job.expectation,
     unexpected: job.unexpected,
   };
-  mergeLegToFile(plan, { maxText: job.maxText }, job.output).then(
-    (summary) => parentPort!.postMessage({ index: job.index, summary } satisfies LegJobResult),
+  const sink = new LegSink(job.index, job.target);
+  mergeLegInto(plan, { maxText: job.maxText }, sink).then(
+    (summary) =>
+      parentPort!.postMessage({
+        index: job.index,
+        summary,
+        written: sink.end(),
+      } satisfies LegJobResult),
     (error: unknown) =>
       parentPort!.postMessage({
         index: job.index,

@@ -1,14 +1,16 @@
 import { Worker } from 'node:worker_threads';
+import type { LegFiles } from './_leg-files.js';
 import type { LegSummary } from './_leg-output.js';
 import type { LegJob, LegJobResult } from './_leg-worker.js';
 
 /**
- * Merges legs on a pool of worker threads, each leg into its own file, and yields their
- * summaries in job order.
+ * Merges legs on a pool of worker threads, their records in order through `files`, and
+ * yields their summaries in job order.
  */
 export async function* mergeInWorkers(
   jobs: readonly LegJob[],
   threads: number,
+  files: LegFiles,
 ): AsyncGenerator<LegSummary> {
   const workerUrl = new URL('./_leg-worker.js', import.meta.url);
   const pool = Array.from({ length: Math.min(threads, jobs.length) }, () => new Worker(workerUrl));
@@ -25,9 +27,15 @@ export async function* mergeInWorkers(
   };
   for (const worker of pool) {
     worker.on('message', (result: LegJobResult) => {
-      if ('error' in result)
-        failure ??= new Error(`worker failed on leg ${jobs[result.index]?.name}: ${result.error}`);
-      else done.set(result.index, result.summary);
+      try {
+        if ('error' in result)
+          throw new Error(`worker failed on leg ${jobs[result.index]?.name}: ${result.error}`);
+        files.finished(result.index, result.written);
+        done.set(result.index, result.summary);
+      } catch (error) {
+        // A worker failed, or the output could not be written: the run stops.
+        failure ??= error as Error;
+      }
       dispatch(worker);
       wake?.();
     });
@@ -37,6 +45,7 @@ export async function* mergeInWorkers(
     });
     dispatch(worker);
   }
+  let complete = false;
   try {
     for (let index = 0; index < jobs.length; index++) {
       while (!done.has(index)) {
@@ -47,7 +56,11 @@ export async function* mergeInWorkers(
       done.delete(index);
       yield output;
     }
+    complete = true;
   } finally {
-    for (const worker of pool) void worker.terminate();
+    const stopped = Promise.all(pool.map((worker) => worker.terminate()));
+    // Stopped early (a failure, or the reader gave up): a worker may still be writing
+    // into the output, which is about to be closed. Wait until none can.
+    if (!complete) await stopped;
   }
 }

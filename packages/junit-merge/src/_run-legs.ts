@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { LegFiles } from './_leg-files.js';
-import { type LegSummary, mergeLegToFile } from './_leg-output.js';
+import { type LegSummary, mergeLegInto } from './_leg-output.js';
+import { LegSink } from './_leg-sink.js';
 import type { LegJob } from './_leg-worker.js';
 import { mergeInWorkers } from './_parallel.js';
 import type { LegPlan } from './merge.js';
@@ -27,7 +28,7 @@ export function threadsFor(plans: readonly LegPlan[], jobs: number | undefined):
   return 1;
 }
 
-/** Merges each leg into its file, in this thread or on worker threads; summaries in leg order. */
+/** Merges each leg through `files`, in this thread or on worker threads; summaries in leg order. */
 export async function* legOutputs(
   plans: readonly LegPlan[],
   options: Required<ParseOptions>,
@@ -35,8 +36,12 @@ export async function* legOutputs(
   threads: number,
 ): AsyncGenerator<LegSummary> {
   if (threads <= 1) {
-    for (const [index, plan] of plans.entries())
-      yield await mergeLegToFile(plan, options, files.path(index));
+    for (const [index, plan] of plans.entries()) {
+      const sink = new LegSink(index, files.target(index));
+      const summary = await mergeLegInto(plan, options, sink);
+      files.finished(index, sink.end());
+      yield summary;
+    }
     return;
   }
   const jobs = plans.map((plan, index): LegJob => ({
@@ -46,7 +51,7 @@ export async function* legOutputs(
     expectation: plan.expectation,
     unexpected: plan.unexpected,
     maxText: options.maxText,
-    output: files.path(index),
+    target: files.target(index),
   }));
-  yield* mergeInWorkers(jobs, threads);
+  yield* mergeInWorkers(jobs, threads, files);
 }

@@ -155,7 +155,6 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const startedAt = args.startedAt === undefined ? undefined : checkTimestamp(args.startedAt);
     const legs = await findLegs(args.inputs, args.leg, io, expect);
 
-    const files = new LegFiles();
     const warnings: DiagnosticRecord[] = [];
     const totals = { legs: 0, tests: 0, failed: 0, flaky: 0, records: 0 };
     let earliest: string | undefined;
@@ -177,6 +176,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       args.format === 'ndjson' && args.output !== undefined && args.output !== '-'
         ? openDirect(resolve(io.cwd, args.output), run(startedAt), args.output)
         : undefined;
+    const files = new LegFiles(direct?.fd);
     try {
       const plans = planLegs(legs, expect);
       for await (const batch of legOutputs(
@@ -186,7 +186,6 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         threadsFor(plans, args.jobs),
       )) {
         if (args.strict) failOnError(batch.diagnostics);
-        direct?.appendLeg(files.path(totals.legs), batch.records);
         totals.records += batch.records;
         totals.legs++;
         totals.tests += batch.leg.counts.tests;
@@ -198,7 +197,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       }
       const start = startedAt ?? earliest ?? io.now().toISOString();
       if (direct) {
-        direct.finish(start);
+        direct.finish(start, totals.records);
       } else {
         const out = await openOutput(args.output, io);
         try {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +55,7 @@ describe('junit-merge binary', () => {
   it('writes the same bytes on worker threads as in one thread', () => {
     const files = Array.from({ length: 6 }, (_, n) => `leg-${n}/junit.xml`);
     for (const [n, file] of files.entries()) {
-      const cases = Array.from({ length: 500 }, (_, i) =>
+      const cases = Array.from({ length: 2000 }, (_, i) =>
         i % 7
           ? `<testcase classname="c${n}" name="t${i}"/>`
           : `<testcase classname="c${n}" name="t${i}"><failure message="x"/></testcase>`,
@@ -72,6 +72,13 @@ describe('junit-merge binary', () => {
     expect(many.status).toBe(0);
     expect(many.stdout).toBe(one.stdout);
     expect(records(many.stdout).filter((r) => r.type === 'leg')).toHaveLength(6);
+    // Into a file, each thread writes its leg itself once the legs before it are in.
+    for (const jobs of [1, 3]) {
+      expect(sh(`node ${bin} 'legs/**/*.xml' -q --jobs ${jobs} -o out-${jobs}.jsonl`).status).toBe(
+        0,
+      );
+      expect(readFileSync(join(dir, `out-${jobs}.jsonl`), 'utf8')).toBe(one.stdout);
+    }
   });
 
   it('reads a report piped into stdin', () => {
