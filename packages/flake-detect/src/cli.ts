@@ -6,6 +6,7 @@ import {
   RecordWriter,
   UsageError,
   openStreamInput,
+  parseTimeSpan,
   parseArguments,
   processIo,
   readRecords,
@@ -18,7 +19,6 @@ import { FlakeDetector, TOOL } from './detect.js';
 import { loadHistory } from './load-history.js';
 import { openStore } from './stores/open-store.js';
 import type { HistoryStore } from './stores/store.js';
-import { parseWindow } from './window.js';
 
 const USAGE = `flake-detect [stream] [--history PATH|postgres://...] [--record] [--window 30d]
 flake-detect history --prune|--export [--history ...]
@@ -31,7 +31,6 @@ type Parsed = Record<string, unknown> & { _: unknown[] };
 async function parse(argv: string[], io: CliIo): Promise<Parsed | undefined> {
   const parser = withHouseRules(
     yargs(argv)
-      .scriptName(TOOL)
       .usage(USAGE)
       .option('history', {
         type: 'string',
@@ -129,7 +128,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   return runMain(TOOL, io, async () => {
     const args = await parse(argv, io);
     if (!args) return ExitCode.ok;
-    const windowMs = parseWindow(args.window as string);
+    const windowMs = parseTimeSpan(args.window as string);
     if (windowMs === undefined)
       throw new UsageError(
         `--window must be like 30d, 12h or 8w, got: ${JSON.stringify(args.window)}`,

@@ -6,7 +6,6 @@ export { HistoryIndex, isFailing } from './history-index.js';
 export type { HistoryOutcome, Observation, OutageOptions, RunInfo } from './history-index.js';
 export { cleanCommitsNeeded, flakeRateBounds } from './estimate.js';
 export { loadHistory } from './load-history.js';
-export { parseWindow } from './window.js';
 export { FileStore } from './stores/file-store.js';
 export { SingleFileStore } from './stores/single-file-store.js';
 export { PostgresStore } from './stores/postgres-store.js';

@@ -49,7 +49,6 @@ interface Args {
 async function parseArgs(argv: string[], io: CliIo): Promise<Args | undefined> {
   const parser = withHouseRules(
     yargs(argv)
-      .scriptName(TOOL)
       .usage(USAGE)
       .option('expect', {
         type: 'string',

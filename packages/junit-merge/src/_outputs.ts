@@ -6,7 +6,7 @@ import {
   RecordWriter,
   type TestgateRecord,
   UsageError,
-  readLines,
+  readLineBatches,
 } from '@testgate/stream';
 import { toJunitXml } from './junit-xml.js';
 import { TOOL } from './merge.js';
@@ -34,7 +34,8 @@ export async function writeJunit(
 ): Promise<void> {
   async function* records(): AsyncGenerator<TestgateRecord> {
     yield run;
-    for await (const line of readLines(legs)) yield JSON.parse(line) as TestgateRecord;
+    for await (const lines of readLineBatches(legs))
+      for (const line of lines) yield JSON.parse(line) as TestgateRecord;
   }
   for await (const piece of toJunitXml(records())) {
     if (!output.write(piece)) await new Promise((done) => output.once('drain', done));

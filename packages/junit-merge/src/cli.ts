@@ -48,7 +48,6 @@ A file's leg is the first folder below the deepest folder holding all inputs
 async function parseArgs(argv: string[], io: CliIo): Promise<Args | undefined> {
   const parser = withHouseRules(
     yargs(argv)
-      .scriptName(TOOL)
       .usage(USAGE)
       .option('expect', {
         type: 'string',

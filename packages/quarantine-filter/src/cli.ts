@@ -32,7 +32,6 @@ type Parsed = Record<string, unknown> & { _: unknown[] };
 async function parse(argv: string[], io: CliIo): Promise<Parsed | undefined> {
   const parser = withHouseRules(
     yargs(argv)
-      .scriptName(TOOL)
       .usage(USAGE)
       .option('file', {
         alias: 'f',

@@ -99,6 +99,7 @@ export async function parseArguments(
 
 /** The part of a yargs parser that `withHouseRules` configures. */
 export interface HouseRulesParser<T> {
+  scriptName(name: string): T;
   wrap(columns: number): T;
   help(): T;
   version(version: false): T;
@@ -106,11 +107,13 @@ export interface HouseRulesParser<T> {
 }
 
 /**
- * The settings every testgate CLI shares: help at 100 columns, no --version, and usage
- * errors thrown as UsageError (exit 2) instead of yargs' own exit 1.
+ * The settings every testgate CLI shares: the tool's name in its help, help at 100
+ * columns, no --version, and usage errors thrown as UsageError (exit 2) instead of yargs'
+ * own exit 1.
  */
 export function withHouseRules<T extends HouseRulesParser<T>>(parser: T, tool: string): T {
   return parser
+    .scriptName(tool)
     .wrap(100)
     .help()
     .version(false)

@@ -27,7 +27,7 @@ export {
   validateVerdict,
 } from './validate.js';
 export type { Validation } from './validate.js';
-export { readLines, readRecords } from './read-stream.js';
+export { readLineBatches, readRecords } from './read-stream.js';
 export type { ReadOptions } from './read-stream.js';
 export { RecordWriter, PipeClosedError, toJsonLine } from './write-stream.js';
 export type { WriterOptions } from './write-stream.js';
@@ -45,3 +45,4 @@ export { parseExpectedLegs, readExpectedLegs } from './expected-legs.js';
 export type { ExpectedLeg } from './expected-legs.js';
 export { globMatcher } from './glob.js';
 export { writeFileAtomically } from './atomic-write.js';
+export { parseTimeSpan } from './time-span.js';

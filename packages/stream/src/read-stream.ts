@@ -11,23 +11,32 @@ export interface ReadOptions {
 const NOT_A_STREAM_HINT =
   'a testgate stream is JSON Lines written by junit-merge or a later stage; pipe one in';
 
-/** Splits a byte or text stream into lines without the line break (LF or CRLF). */
-export async function* readLines(input: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+/**
+ * Splits a byte or text stream into lines without the line break (LF or CRLF), the lines
+ * a chunk completes at a time: for readers of millions of lines, one step per chunk.
+ */
+export async function* readLineBatches(
+  input: AsyncIterable<Buffer | string>,
+): AsyncGenerator<string[]> {
   const decoder = new StringDecoder('utf8');
   let rest = '';
   for await (const chunk of input) {
     const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
+    const lines: string[] = [];
     let start = 0;
     let end = text.indexOf('\n');
     while (end !== -1) {
-      yield text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end);
+      lines.push(
+        text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end),
+      );
       start = end + 1;
       end = text.indexOf('\n', start);
     }
     rest = text.slice(start);
+    if (lines.length > 0) yield lines;
   }
   rest += decoder.end();
-  if (rest.length > 0) yield rest;
+  if (rest.length > 0) yield [rest];
 }
 
 /**
@@ -45,67 +54,68 @@ export async function* readRecords(
   let inSegment = false;
   let segmentCount = 0;
   let seenAny = false;
-  for await (const text of readLines(input)) {
-    line++;
-    if (text.trim() === '') continue;
-    const place = { file, line };
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw new InputError(`not a JSON record: ${echo(text)}`, place, NOT_A_STREAM_HINT);
-    }
-    const type = (value as { type?: unknown } | null)?.type;
-    if (type === 'run') {
-      const version = (value as { version?: unknown }).version;
-      if (version !== STREAM_VERSION) {
+  for await (const lines of readLineBatches(input))
+    for (const text of lines) {
+      line++;
+      if (text.trim() === '') continue;
+      const place = { file, line };
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        throw new InputError(`not a JSON record: ${echo(text)}`, place, NOT_A_STREAM_HINT);
+      }
+      const type = (value as { type?: unknown } | null)?.type;
+      if (type === 'run') {
+        const version = (value as { version?: unknown }).version;
+        if (version !== STREAM_VERSION) {
+          throw new InputError(
+            `unsupported stream version (expected version ${STREAM_VERSION}, got ${JSON.stringify(version)})`,
+            place,
+            'upgrade the testgate tools so that every stage reads the same version',
+          );
+        }
+      }
+      const result = validateRecord(value);
+      if (!result.ok) {
         throw new InputError(
-          `unsupported stream version (expected version ${STREAM_VERSION}, got ${JSON.stringify(version)})`,
+          `invalid ${typeof type === 'string' ? `${type} ` : ''}record: ${result.problem}`,
           place,
-          'upgrade the testgate tools so that every stage reads the same version',
         );
       }
-    }
-    const result = validateRecord(value);
-    if (!result.ok) {
-      throw new InputError(
-        `invalid ${typeof type === 'string' ? `${type} ` : ''}record: ${result.problem}`,
-        place,
-      );
-    }
-    const record = result.record;
-    if (!inSegment) {
-      if (record.type !== 'run') {
+      const record = result.record;
+      if (!inSegment) {
+        if (record.type !== 'run') {
+          throw new InputError(
+            `expected a run record to start the stream, got ${record.type}`,
+            place,
+            NOT_A_STREAM_HINT,
+          );
+        }
+        inSegment = true;
+        segmentCount = 0;
+      } else if (record.type === 'run') {
         throw new InputError(
-          `expected a run record to start the stream, got ${record.type}`,
+          'a new run record before the previous stream ended: the stream before it was cut off',
           place,
-          NOT_A_STREAM_HINT,
+          'the stage that wrote the earlier stream failed; check its output',
         );
       }
-      inSegment = true;
-      segmentCount = 0;
-    } else if (record.type === 'run') {
-      throw new InputError(
-        'a new run record before the previous stream ended: the stream before it was cut off',
-        place,
-        'the stage that wrote the earlier stream failed; check its output',
-      );
-    }
-    if (record.type === 'end') {
-      if (record.records !== segmentCount) {
-        throw new InputError(
-          `records were lost (expected ${record.records} before the end record, got ${segmentCount})`,
-          place,
-          'the stream was altered or interleaved; pipe the stages directly',
-        );
+      if (record.type === 'end') {
+        if (record.records !== segmentCount) {
+          throw new InputError(
+            `records were lost (expected ${record.records} before the end record, got ${segmentCount})`,
+            place,
+            'the stream was altered or interleaved; pipe the stages directly',
+          );
+        }
+        inSegment = false;
+      } else {
+        segmentCount++;
       }
-      inSegment = false;
-    } else {
-      segmentCount++;
+      seenAny = true;
+      yield record;
     }
-    seenAny = true;
-    yield record;
-  }
   if (!seenAny) {
     throw new InputError('empty input: no records', { file }, NOT_A_STREAM_HINT);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  parseTimeSpan,
   ExitError,
   InputError,
   PipeClosedError,
@@ -75,5 +76,20 @@ describe('terminal', () => {
 
   it('keeps tabs and newlines but drops other control characters', () => {
     expect(sanitizeForTerminal('a\tb\nc\u0007d\u009be')).toBe('a\tb\ncde');
+  });
+});
+
+describe('parseTimeSpan', () => {
+  it.each([
+    ['90m', 90 * 60_000],
+    ['12h', 12 * 3_600_000],
+    [' 30d ', 30 * 86_400_000],
+    ['8w', 8 * 7 * 86_400_000],
+  ])('reads %j', (text, ms) => {
+    expect(parseTimeSpan(text)).toBe(ms);
+  });
+
+  it.each(['0d', '30', '30 days', '1.5d', '-2h', ''])('refuses %j', (text) => {
+    expect(parseTimeSpan(text)).toBeUndefined();
   });
 });

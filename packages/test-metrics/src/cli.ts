@@ -9,6 +9,7 @@ import {
   InputError,
   UsageError,
   parseArguments,
+  parseTimeSpan,
   withHouseRules,
   processIo,
   readRecords,
@@ -26,15 +27,13 @@ Reads saved run streams (one file per run, or folders of them) and exports the n
 run's durations as metrics, pushes them to a Pushgateway, or checks whether a leg or a
 suite got slower than it was.`;
 
-const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
-
 export function parseWindow(text: string): number {
-  const m = /^(\d+)([mhd])$/.exec(text.trim());
-  if (!m || Number(m[1]) === 0)
+  const span = parseTimeSpan(text);
+  if (span === undefined)
     throw new UsageError(
       `--window must be a length like 7d, 24h or 90m, got: ${JSON.stringify(text)}`,
     );
-  return Number(m[1]) * UNITS[m[2]!]!;
+  return span;
 }
 
 export function parseThreshold(text: string): number {
@@ -51,7 +50,6 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   return runMain(TOOL, io, async () => {
     const parser = withHouseRules(
       yargs(argv)
-        .scriptName(TOOL)
         .usage(USAGE)
         .option('format', {
           choices: ['prometheus', 'openmetrics', 'json'] as const,

@@ -1,33 +1,30 @@
 import { createReadStream } from 'node:fs';
-import { type HistoryEntry, InputError, validateHistoryEntry } from '@testgate/stream';
+import {
+  type HistoryEntry,
+  InputError,
+  readLineBatches,
+  validateHistoryEntry,
+} from '@testgate/stream';
 
-/** A history file's entries, validated, in batches of a read chunk's lines. */
+/** A history file's entries, validated, a read chunk's lines at a time. */
 export async function* readHistoryFile(file: string): AsyncGenerator<HistoryEntry[]> {
   let line = 0;
-  let rest = '';
-  const parse = (text: string, batch: HistoryEntry[]) => {
-    line++;
-    if (text === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw damaged(file, line, 'not JSON');
+  const chunks = createReadStream(file, { highWaterMark: 1 << 20 });
+  for await (const lines of readLineBatches(chunks)) {
+    const batch: HistoryEntry[] = [];
+    for (const text of lines) {
+      line++;
+      if (text === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        throw damaged(file, line, 'not JSON');
+      }
+      const valid = validateHistoryEntry(value);
+      if (!valid.ok) throw damaged(file, line, valid.problem);
+      batch.push(value as HistoryEntry);
     }
-    const valid = validateHistoryEntry(value);
-    if (!valid.ok) throw damaged(file, line, valid.problem);
-    batch.push(value as HistoryEntry);
-  };
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    const lines = (rest + (chunk as string)).split('\n');
-    rest = lines.pop()!;
-    const batch: HistoryEntry[] = [];
-    for (const text of lines) parse(text, batch);
-    yield batch;
-  }
-  if (rest !== '') {
-    const batch: HistoryEntry[] = [];
-    parse(rest, batch);
     yield batch;
   }
 }
