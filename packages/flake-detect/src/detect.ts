@@ -128,7 +128,7 @@ export class FlakeDetector {
   readonly counts: StatusCounts = { stable: 0, flaky: 0, suspect: 0, broken: 0, new: 0 };
   readonly entries: HistoryEntry[] = [];
   readonly proposals: Proposal[] = [];
-  private current: RunInfo | undefined;
+  #run: RunInfo | undefined;
 
   constructor(
     private readonly loadHistory: (query: HistoryQuery) => Promise<HistoryIndex>,
@@ -137,7 +137,7 @@ export class FlakeDetector {
 
   /** The run the stream described, once its first record was read. */
   get run(): RunInfo | undefined {
-    return this.current;
+    return this.#run;
   }
 
   async *detect(records: AsyncIterable<TestgateRecord>): AsyncGenerator<TestgateRecord> {
@@ -146,15 +146,14 @@ export class FlakeDetector {
     const needed = cleanCommitsNeeded(options.targetRate ?? 0.02);
     const proposeScore = options.proposeScore ?? 0.01;
     let index: HistoryIndex | undefined;
-    let current: RunInfo | undefined;
     const outageLegs = new Set<string>();
     const proposed = new Map<string, { proposal: Omit<Proposal, 'legs'>; legs: Set<string> }>();
     const release = new Map<string, { streak: number; legs: number; clean: number }>();
     let seenRun = false;
 
-    const start = async (run: RunRecord | undefined): Promise<HistoryIndex> => {
-      current = runInfoOf(run, options.now);
-      this.current = current;
+    const start = async (record: RunRecord | undefined): Promise<HistoryIndex> => {
+      const current = runInfoOf(record, options.now);
+      this.#run = current;
       const since = new Date(current.time - options.windowMs).toISOString();
       return this.loadHistory({ since, current });
     };
@@ -167,7 +166,8 @@ export class FlakeDetector {
         seenRun = true;
       }
       index ??= await start(record.type === 'run' ? record : undefined);
-      const run = current!;
+      const run = this.#run!;
+      const branch = options.branch ?? run.branch;
       if (record.type === 'leg') {
         const outage = legOutage(index, record);
         if (outage) {
@@ -184,14 +184,14 @@ export class FlakeDetector {
       const outage = outageLegs.has(record.leg);
       const observations = index.observationsOf(record.id, record.leg);
       observations.push({ run, outcome: record.outcome, outage });
-      const flake = classify(observations, { branch: options.branch ?? run.branch, current: run });
+      const flake = classify(observations, { branch, current: run });
       if (outage) flake.outage = true;
       this.counts[flake.status]++;
       if (options.keepEntries !== false) this.entries.push(historyEntryOf(run, record));
 
       const quarantined = quarantine?.find(record.id, record.leg);
       if (quarantined) {
-        const streak = cleanStreak(observations, options.branch ?? run.branch);
+        const streak = cleanStreak(observations, branch);
         const tally = release.get(record.id) ?? { streak, legs: 0, clean: 0 };
         tally.legs++;
         if (streak >= needed) tally.clean++;

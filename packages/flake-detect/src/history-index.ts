@@ -78,20 +78,21 @@ export class HistoryIndex {
     if (this.sealed) throw new Error('HistoryIndex.add after it was read');
     // Entries come grouped by run: most of them need no lookup.
     const last = this.runs[this.lastRun];
-    let run =
-      last && last.run === entry.run && last.attempt === entry.attempt
-        ? this.lastRun
-        : this.runIndex.get(`${entry.run}\u0000${entry.attempt}`);
-    if (run === undefined) {
-      run = this.runs.length;
-      this.runIndex.set(`${entry.run}\u0000${entry.attempt}`, run);
-      this.runs.push({
-        run: entry.run,
-        attempt: entry.attempt,
-        commit: entry.commit,
-        branch: entry.branch,
-        time: Date.parse(entry.time),
-      });
+    let run = last && last.run === entry.run && last.attempt === entry.attempt ? this.lastRun : -1;
+    if (run === -1) {
+      const key = `${entry.run}\u0000${entry.attempt}`;
+      run = this.runIndex.get(key) ?? -1;
+      if (run === -1) {
+        run = this.runs.length;
+        this.runIndex.set(key, run);
+        this.runs.push({
+          run: entry.run,
+          attempt: entry.attempt,
+          commit: entry.commit,
+          branch: entry.branch,
+          time: Date.parse(entry.time),
+        });
+      }
     }
     this.lastRun = run;
     const key = testKey(entry.id, entry.leg);
@@ -133,8 +134,7 @@ export class HistoryIndex {
    * the leg's usual failure share in the history.
    */
   isOutage(leg: string, tests: number, failing: number): boolean {
-    this.seal();
-    return this.outageAgainst(this.usualShares.get(leg) ?? 0, tests, failing);
+    return this.outageAgainst(this.usualShare(leg), tests, failing);
   }
 
   /** The leg's usual (median) failure share in the history, 0 when it has none. */

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 
 /**
  * Writes `file` atomically: a temporary file beside it, then a rename over it, so that a
@@ -14,18 +14,19 @@ export async function writeFileAtomically(
   content: string | Iterable<string> | AsyncIterable<string>,
 ): Promise<number> {
   const temporary = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
-  const out = createWriteStream(temporary);
   let bytes = 0;
-  try {
+  async function* counted(): AsyncGenerator<string> {
     for await (const chunk of typeof content === 'string' ? [content] : content) {
       bytes += Buffer.byteLength(chunk);
-      if (!out.write(chunk)) await once(out, 'drain');
+      yield chunk;
     }
-    out.end();
-    await once(out, 'close');
+  }
+  try {
+    // pipeline: an error on either side (a missing folder, a failing source) rejects,
+    // whenever it comes.
+    await pipeline(counted, createWriteStream(temporary));
     await rename(temporary, file);
   } catch (error) {
-    out.destroy();
     await rm(temporary, { force: true });
     throw error;
   }

@@ -24,6 +24,21 @@ CREATE INDEX IF NOT EXISTS ${TABLE}_time ON ${TABLE} (time);`;
 
 const BATCH = 5_000;
 
+// The columns of a history entry, with their Postgres types, in one order for every query.
+const COLUMNS = [
+  ['id', 'text'],
+  ['leg', 'text'],
+  ['commit', 'text'],
+  ['branch', 'text'],
+  ['run', 'text'],
+  ['attempt', 'integer'],
+  ['outcome', 'text'],
+  ['duration', 'double precision'],
+  ['time', 'timestamptz'],
+] as const satisfies ReadonlyArray<readonly [keyof HistoryEntry, string]>;
+const NAMES = COLUMNS.map(([name]) => name).join(', ');
+const UNNEST = COLUMNS.map(([, type], n) => `$${n + 1}::${type}[]`).join(', ');
+
 /**
  * History in Postgres: one row per test outcome per run attempt, the table created on
  * first use. An append is one transaction (its rows and the window cut); recording the
@@ -45,10 +60,7 @@ export class PostgresStore implements HistoryStore {
     const { default: Cursor } = await import('pg-cursor');
     try {
       const cursor = client.query(
-        new Cursor(
-          `SELECT id, leg, commit, branch, run, attempt, outcome, duration, time FROM ${TABLE} WHERE time >= $1`,
-          [since],
-        ),
+        new Cursor(`SELECT ${NAMES} FROM ${TABLE} WHERE time >= $1`, [since]),
       );
       for (;;) {
         const rows = (await cursor.read(BATCH)) as Row[];
@@ -66,23 +78,9 @@ export class PostgresStore implements HistoryStore {
     await this.transaction(async (client) => {
       for (let i = 0; i < entries.length; i += BATCH) {
         const batch = entries.slice(i, i + BATCH);
-        const column = <K extends keyof HistoryEntry>(key: K) => batch.map((e) => e[key] ?? null);
         await client.query(
-          `INSERT INTO ${TABLE} (id, leg, commit, branch, run, attempt, outcome, duration, time)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[],
-                                $6::integer[], $7::text[], $8::double precision[], $9::timestamptz[])
-           ON CONFLICT DO NOTHING`,
-          [
-            column('id'),
-            column('leg'),
-            column('commit'),
-            column('branch'),
-            column('run'),
-            column('attempt'),
-            column('outcome'),
-            column('duration'),
-            column('time'),
-          ],
+          `INSERT INTO ${TABLE} (${NAMES}) SELECT * FROM unnest(${UNNEST}) ON CONFLICT DO NOTHING`,
+          COLUMNS.map(([name]) => batch.map((entry) => entry[name] ?? null)),
         );
       }
       await client.query(`DELETE FROM ${TABLE} WHERE time < $1`, [since]);
