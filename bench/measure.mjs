@@ -33,3 +33,17 @@ export function measure(argv, { stdin, stdout } = {}) {
     });
   });
 }
+
+/** The value after `name` on this process's command line, or `fallback`. */
+export function option(name, fallback) {
+  const args = process.argv.slice(2);
+  const at = args.indexOf(name);
+  return at === -1 ? fallback : args[at + 1];
+}
+
+/** The middle value (the lower of the two middle ones for an even count); NaN for none. */
+export function median(values) {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateCorpus } from './generate-corpus.mjs';
-import { measure } from './measure.mjs';
+import { measure, median, option } from './measure.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -18,11 +18,6 @@ const SIZES = {
   '1M': { files: 1000, casesPerFile: 1000 },
 };
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = args.indexOf(name);
-  return at === -1 ? fallback : args[at + 1];
-};
 const sizes = option('--sizes', '100k,1M').split(',');
 const skip = new Set(option('--skip', '').split(',').filter(Boolean));
 const runs = Number(option('--runs', '1'));
@@ -61,11 +56,6 @@ const tools = [
 ];
 
 const fmt = (n, digits = 1) => n.toFixed(digits).padStart(8);
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
 const report = [];
 for (const size of sizes) {
   const shape = SIZES[size];

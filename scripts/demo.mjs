@@ -29,6 +29,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const app = join(root, 'examples/submissions');
 const SUPPORTED = [22, 24, 26];
 
+const USAGE = 'usage: npm run demo -- [--node 24[,26]] [--serial] [--break] [--jobs N]';
+
 class DemoError extends Error {}
 
 /** Refuses to start: nothing to clean up yet. */
@@ -56,13 +58,11 @@ try {
     },
   }));
 } catch (error) {
-  refuse(
-    `${error.message}\nusage: npm run demo -- [--node 24[,26]] [--serial] [--break] [--jobs N]`,
-  );
+  refuse(`${error.message}\n${USAGE}`);
 }
 if (options.help) {
   process.stdout.write(
-    'usage: npm run demo -- [--node 24[,26]] [--serial] [--break] [--jobs N]\n' +
+    `${USAGE}\n` +
       '  --node     the Node lines of the unit legs (default: 22,24,26)\n' +
       '  --serial   run the legs one after another, for comparison\n' +
       '  --break    apply a real regression (examples/submissions/regression.patch): the gate goes red\n' +
@@ -88,8 +88,8 @@ const setup = spawnSync(process.execPath, [join(root, 'scripts/setup.mjs')], { s
 if (setup.status !== 0) process.exit(setup.status ?? 2);
 // Only now is the workspace installed and built (a fresh clone has neither): what needs
 // its packages is loaded after the setup.
-const { parseLedger, selectArgs } = await import('@testgate/quarantine-filter');
-const { lane, runLegs } = await import('./demo/schedule.mjs');
+const { parseLedger, selectArgs, utcDay } = await import('@testgate/quarantine-filter');
+const { legLine, runLegs } = await import('./demo/schedule.mjs');
 
 cleanupOnSignals();
 const reports = resolve(options.out ?? join(root, 'reports/demo'));
@@ -160,7 +160,7 @@ try {
   const nodes = Object.fromEntries(majors.map((m) => [m, nodeBinary(m)]));
   const quarantineFile = join(app, 'quarantine.json');
   const ledger = parseLedger(readFileSync(quarantineFile, 'utf8'), quarantineFile);
-  const today = new Date().toISOString().slice(0, 10);
+  const today = utcDay(new Date());
   const select = (lane, leg) => selectArgs(ledger, { lane, runner: 'vitest', today, leg });
   const ctx = {
     appDir,
@@ -202,10 +202,7 @@ try {
     cwd: root,
     stdio: 'inherit',
   });
-  const legLines = result.legs.map(
-    (l) =>
-      `  ${l.status === 'passed' ? '✓' : '✗'} ${l.name.padEnd(22)} ${(l.ms / 1000).toFixed(1).padStart(5)} s${lane(l)}`,
-  );
+  const legLines = result.legs.map(legLine);
   const longest = Math.max(...result.legs.map((l) => l.ms));
   process.stderr.write(
     `\ndemo: legs (wall ${(result.wallMs / 1000).toFixed(1)} s, longest leg ${(longest / 1000).toFixed(1)} s):\n${legLines.join('\n')}\n` +

@@ -20,11 +20,16 @@ export function freePort() {
   });
 }
 
+/** A command's path on PATH, or undefined. */
+function onPath(command) {
+  const found = spawnSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' });
+  return found.status === 0 ? found.stdout.trim() : undefined;
+}
+
 /** Where Debian keeps initdb and pg_ctl (they are not on PATH there), or undefined. */
 export function postgresBinaries() {
-  const onPath = spawnSync('sh', ['-c', 'command -v pg_ctl'], { encoding: 'utf8' });
-  const candidates = [];
-  if (onPath.status === 0) candidates.push(join(onPath.stdout.trim(), '..'));
+  const pgCtl = onPath('pg_ctl');
+  const candidates = pgCtl ? [dirname(pgCtl)] : [];
   const debian = '/usr/lib/postgresql';
   if (existsSync(debian))
     for (const version of readdirSync(debian).sort((a, b) => Number(b) - Number(a)))
@@ -37,8 +42,7 @@ export function postgresBinaries() {
 }
 
 export function redisBinary() {
-  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
-  return found.status === 0 ? found.stdout.trim() : undefined;
+  return onPath('redis-server');
 }
 
 /** What is missing to start the throwaway services, as an install hint, or undefined. */

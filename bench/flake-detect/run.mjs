@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { measure } from '../measure.mjs';
+import { measure, median, option } from '../measure.mjs';
 import { DEFAULTS, makeTests, runs } from './simulate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -20,11 +20,6 @@ const root = join(here, '../..');
 const junitMerge = join(root, 'packages/junit-merge/bin.js');
 const flakeDetect = join(root, 'packages/flake-detect/bin.js');
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = args.indexOf(name);
-  return at === -1 ? fallback : args[at + 1];
-};
 const base = {
   ...DEFAULTS,
   tests: Number(option('--tests', DEFAULTS.tests)),
@@ -84,11 +79,6 @@ function writeReports(dir, run) {
   }
 }
 
-const median = (values) => {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor((s.length - 1) / 2)];
-};
 const bucketOf = (t) => BUCKETS.find((b) => t.rate >= b.min && t.rate < b.max);
 
 /** Scores one detector's flags over the runs: call `observe` after each run. */

@@ -9,13 +9,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, option } from '../measure.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = args.indexOf(name);
-  return at === -1 ? fallback : args[at + 1];
-};
 const nodes = option('--node', '22,24,26');
 const rounds = Number(option('--rounds', '1'));
 const out = mkdtempSync(join(tmpdir(), 'pipeline-bench-'));
@@ -46,10 +42,9 @@ try {
   const results = { serial: [], parallel: [] };
   for (let round = 1; round <= rounds; round++)
     for (const mode of ['serial', 'parallel']) results[mode].push(demo(mode, round));
-  const median = (list, f) => list.map(f).sort((a, b) => a - b)[Math.floor((list.length - 1) / 2)];
-  const serial = median(results.serial, (t) => t.wallMs);
-  const parallel = median(results.parallel, (t) => t.wallMs);
-  const longest = median(results.parallel, (t) => Math.max(...t.legs.map((l) => l.ms)));
+  const serial = median(results.serial.map((t) => t.wallMs));
+  const parallel = median(results.parallel.map((t) => t.wallMs));
+  const longest = median(results.parallel.map((t) => Math.max(...t.legs.map((l) => l.ms))));
   const legs = results.parallel[0].legs;
   console.log(
     `pipeline: ${legs.length} legs (Node ${nodes}), ${availableParallelism()} CPUs, median of ${rounds} round(s)`,

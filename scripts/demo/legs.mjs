@@ -105,13 +105,11 @@ export function pipelineLegs(ctx, majors) {
         HOST: '127.0.0.1',
         COMMIT: ctx.commit,
       };
-      const main_ = join(ctx.appDir, 'dist/main.js');
-      const api = startBackground(ctx.nodes[main], [main_, 'api'], { cwd: ctx.appDir, env, log });
-      const worker = startBackground(ctx.nodes[main], [main_, 'worker'], {
-        cwd: ctx.appDir,
-        env,
-        log,
-      });
+      // The built app, one process per role, as the preview runs it.
+      const entry = join(ctx.appDir, 'dist/main.js');
+      const [api, worker] = ['api', 'worker'].map((role) =>
+        startBackground(ctx.nodes[main], [entry, role], { cwd: ctx.appDir, env, log }),
+      );
       try {
         const base = `http://127.0.0.1:${port}`;
         // The preview is up when it reports this commit, as in CI after a deploy.

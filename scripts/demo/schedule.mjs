@@ -11,7 +11,12 @@ export function lane(leg) {
 }
 
 function seconds(ms) {
-  return `${(ms / 1000).toFixed(1)} s`;
+  return `${(ms / 1000).toFixed(1).padStart(5)} s`;
+}
+
+/** A finished leg in one line: passed or failed, its name, its time, its lane. */
+export function legLine({ name, status, ms, expected, error }) {
+  return `  ${SYMBOL[status]} ${name.padEnd(22)} ${seconds(ms)}${lane({ expected })}${error ? `: ${error}` : ''}`;
 }
 
 export async function runLegs(legs, { concurrency, stream = process.stderr }) {
@@ -56,9 +61,7 @@ export async function runLegs(legs, { concurrency, stream = process.stderr }) {
       s.code = code;
       draw();
       if (!tty)
-        stream.write(
-          `  ${SYMBOL[s.status]} ${s.leg.name.padEnd(22)} ${seconds(s.ms)}${lane(s.leg)}${s.error ? `: ${s.error}` : ''}\n`,
-        );
+        stream.write(`${legLine({ ...s.leg, status: s.status, ms: s.ms, error: s.error })}\n`);
     }
   };
   const started = Date.now();
