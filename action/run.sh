@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The testgate Action's one step: junit-merge | flake-detect | quarantine-filter |
 # gate-verdict over the downloaded reports (flake-detect with a history, quarantine-filter
-# with a ledger; a stage without its input is left out), writing the step summary, annotations and the HTML report, and
-# exiting with the verdict (0 green, 1 red, 2 unusable input). Uploads nothing itself.
+# with a ledger; a stage without its input is left out), writing the step summary,
+# annotations and the HTML report, and exiting with the verdict (0 green, 1 red, 2
+# unusable input). Uploads nothing itself.
 # Inputs arrive as TESTGATE_* variables (see action.yml); GitHub sets GITHUB_*.
 set -uo pipefail
 
