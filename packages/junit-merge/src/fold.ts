@@ -7,30 +7,15 @@ import type {
   TestRecord,
 } from '@testgate/stream';
 import { toJsonLine } from '@testgate/stream';
-import { joinId, testId, testKey } from './identity.js';
+import { type Dialect, dialectNamed } from './dialects/index.js';
+import { joinId, testKey } from './identity.js';
 import {
   type DiagnosticDraft,
   type ParsedCase,
   type ParsedReport,
   type ParsedResult,
-  type Producer,
   SEVERITY_ORDER,
 } from './model.js';
-
-/** Producers that write one testcase per attempt on purpose (retries, `-count`, reruns). */
-const WRITES_RETRIES = new Set<Producer | undefined>(['gotestsum', 'surefire', 'nextest']);
-
-/**
- * Repeats that are one run of one test by the producer's own rules: pytest writes a
- * teardown error as a second testcase (and pytest-rerunfailures writes empty ones before
- * the last attempt); jest-junit writes a suite that failed to load twice.
- */
-function isKnownRepeat(producer: Producer | undefined, testcase: ParsedCase): boolean {
-  return (
-    producer === 'pytest' ||
-    (producer === 'jest' && testcase.classname === 'Test suite failed to run')
-  );
-}
 
 export interface LegInput {
   name: string;
@@ -51,10 +36,13 @@ export interface LegBatch {
   diagnostics: DiagnosticRecord[];
 }
 
-/** Where a report stands among the leg's reports: rerun files come after the run they repeat. */
+/** Where a report stands among the leg's reports: a rerun's after the run it repeats. */
 interface ReportKey {
+  attempt: number;
   timestamp: string;
   path: string;
+  /** The path a rerun's reports share with the first run's (see rerun-layout). */
+  logical: string;
 }
 
 /**
@@ -64,31 +52,58 @@ interface ReportKey {
 class Group {
   /** The first testcase seen: the test's name, classname, suites, file and line. */
   readonly first: ParsedCase;
+  readonly firstKey: ReportKey;
   /** The latest testcase seen: its properties, and the run a repeat in its report joins. */
   last: ParsedCase;
   lastKey: ReportKey;
   /** Where the last report's attempts begin in `attempts`. */
   lastStart = 0;
   attempts: Attempt[] = [];
-  /** Which attempts came from which report, once more than one report has the test. */
+  /** Which attempts came from which report, once a rerun's report has the test. */
   spans: Array<{ key: ReportKey; start: number }> | undefined;
 
   constructor(first: ParsedCase, key: ReportKey) {
     this.first = first;
+    this.firstKey = key;
     this.last = first;
     this.lastKey = key;
     attemptsOf(first, this.attempts);
   }
 }
 
-type Seen = ParsedCase | Group;
+type Test = ParsedCase | Group;
+
+/**
+ * Tests of one leg that share an id's scope and name but not the test: another file,
+ * suite path or report (two specs with the same titles, one report per Python env or
+ * device), or repeats the producer writes as separate runs. Each keeps its own record,
+ * with a qualifier in its id.
+ */
+class Namesakes {
+  readonly tests: Test[];
+
+  constructor(tests: Test[]) {
+    this.tests = tests;
+  }
+}
+
+type Seen = Test | Namesakes;
+
+function firstOf(test: Test): ParsedCase {
+  return test instanceof Group ? test.first : test;
+}
+
+/** Same file and suite path: what tells tests with one scope and name apart. */
+function sameOrigin(a: ParsedCase, b: ParsedCase): boolean {
+  return a.file === b.file && (a.suites === b.suites || a.suites.join('\u0000') === b.suites.join('\u0000'));
+}
 
 /**
  * Folds the reports of one leg into test records, one report at a time: only one parsed
- * testcase (or, for a test seen again, its attempts) stays in memory per test. The same
- * test seen several times in the leg (retries, rerun files, Surefire rerun elements)
- * becomes one record with its attempts in order, and a test that both failed and passed
- * is flaky.
+ * testcase (or, for a test seen again, its attempts) stays in memory per test. Several
+ * testcases are one test's attempts only by the producer's retry encoding (its dialect)
+ * or the rerun layout; otherwise they are separate tests, so a failure never hides behind
+ * a pass of a namesake.
  */
 export class LegFolder {
   readonly #tool: string;
@@ -101,7 +116,10 @@ export class LegFolder {
   readonly #repeated: Group[] = [];
   readonly #reports: Array<{ key: ReportKey; report: ParsedReport }> = [];
   readonly #keys = new Map<string, ReportKey>();
-  readonly #collisions: string[] = [];
+  /** Ids of tests a report repeats that its producer writes as separate runs. */
+  readonly #separateRuns: string[] = [];
+  /** Ids shared by tests of several reports of the leg. */
+  readonly #acrossReports = new Set<string>();
   #duration: number | undefined;
 
   constructor(tool: string) {
@@ -110,14 +128,20 @@ export class LegFolder {
 
   /** Folds one report in; its parsed testcases are not kept. */
   add(report: ParsedReport): void {
-    const key = { timestamp: report.earliestTimestamp ?? '', path: report.report };
+    const key: ReportKey = {
+      attempt: report.attempt ?? 1,
+      timestamp: report.earliestTimestamp ?? '',
+      path: report.report,
+      logical: report.logicalReport ?? report.report,
+    };
     this.#reports.push({ key, report: { ...report, cases: [] } });
     this.#keys.set(report.report, key);
     if (report.duration !== undefined) this.#duration = (this.#duration ?? 0) + report.duration;
+    const dialect = dialectNamed(report.producer);
     // Testcases repeated within this report: rare, so handled after the common path.
     let repeats: Map<Group, ParsedCase[]> | undefined;
     for (const testcase of report.cases) {
-      const [scope, name] = testKey(testcase, report.producer);
+      const [scope, name] = testKey(testcase, dialect);
       let byName = this.#groups.get(scope);
       if (byName === undefined) {
         byName = new Map();
@@ -126,24 +150,29 @@ export class LegFolder {
       const seen = byName.get(name);
       if (seen === undefined) {
         byName.set(name, testcase);
-        this.#size++;
-        this.#loneOutcomes[loneOutcome(testcase)]++;
+        this.#countLone(testcase);
         continue;
       }
-      let group = seen;
-      if (!(group instanceof Group)) {
-        this.#loneOutcomes[loneOutcome(group)]--;
-        group = new Group(group, this.#keys.get(group.report)!);
-        byName.set(name, group);
-        this.#repeated.push(group);
+      const tests = seen instanceof Namesakes ? seen.tests : [seen];
+      const at = tests.findIndex((test) => this.#joins(test, testcase, key));
+      if (at === -1) {
+        // Another test of the same name: kept apart.
+        if (seen instanceof Namesakes) seen.tests.push(testcase);
+        else byName.set(name, new Namesakes([seen, testcase]));
+        this.#countLone(testcase);
+        if (this.#keyOf(tests[0]!).logical !== key.logical) this.#acrossReports.add(joinId(scope, name));
+        continue;
       }
+      const group = this.#grouped(tests[at]!);
+      if (seen instanceof Namesakes) seen.tests[at] = group;
+      else byName.set(name, group);
       if (group.lastKey === key) {
         repeats ??= new Map();
         const cases = repeats.get(group);
         if (cases) cases.push(testcase);
         else repeats.set(group, [group.last, testcase]);
       } else {
-        // The same test in another report of the leg: a rerun file.
+        // The same test in a rerun's report: its next attempts.
         group.spans ??= [{ key: group.lastKey, start: 0 }];
         group.spans.push({ key, start: group.attempts.length });
         group.lastStart = group.attempts.length;
@@ -152,24 +181,67 @@ export class LegFolder {
         attemptsOf(testcase, group.attempts);
       }
     }
-    for (const [group, cases] of repeats ?? []) this.#repeat(group, cases, report.producer);
+    for (const [group, cases] of repeats ?? []) this.#repeat(group, cases, dialect, report);
   }
 
-  /** Several testcases of one test in one report: retries, or one run written in pieces. */
-  #repeat(group: Group, cases: ParsedCase[], producer: Producer | undefined): void {
+  #keyOf(test: Test): ReportKey {
+    return test instanceof Group ? test.firstKey : this.#keys.get(test.report)!;
+  }
+
+  /** Whether `testcase` is more of `test`: a repeat in the same report, or its rerun's. */
+  #joins(test: Test, testcase: ParsedCase, key: ReportKey): boolean {
+    if (!sameOrigin(firstOf(test), testcase)) return false;
+    const last = test instanceof Group ? test.lastKey : this.#keys.get(test.report)!;
+    if (last === key) return true;
+    if (last.logical !== key.logical) return false;
+    const attempts = test instanceof Group && test.spans ? test.spans.map((s) => s.key.attempt) : [last.attempt];
+    return !attempts.includes(key.attempt);
+  }
+
+  #grouped(test: Test): Group {
+    if (test instanceof Group) return test;
+    this.#loneOutcomes[loneOutcome(test)]--;
+    const group = new Group(test, this.#keys.get(test.report)!);
+    this.#repeated.push(group);
+    return group;
+  }
+
+  /** A new test, seen once so far. */
+  #countLone(testcase: ParsedCase): void {
+    this.#size++;
+    this.#loneOutcomes[loneOutcome(testcase)]++;
+  }
+
+  /** Several testcases of one test in one report: read by the producer's rules. */
+  #repeat(group: Group, cases: ParsedCase[], dialect: Dialect, report: ParsedReport): void {
     group.attempts.length = group.lastStart;
-    group.last = cases[cases.length - 1]!;
-    if (WRITES_RETRIES.has(producer)) {
-      for (const testcase of cases) attemptsOf(testcase, group.attempts);
+    const reading = dialect.readRepeats(cases);
+    if (reading.as === 'attempts') {
+      for (const testcase of reading.cases) attemptsOf(testcase, group.attempts);
+      group.last = reading.cases[reading.cases.length - 1]!;
       return;
     }
-    // Not a retry by the producer's rules: one run, whose worst result counts. Reading a
-    // name collision as attempts would let a failure pass as flaky.
-    if (!isKnownRepeat(producer, cases[0]!)) this.#collisions.push(testId(cases[0]!, producer));
-    attemptsOf(mergeCases(cases), group.attempts);
+    if (reading.as === 'one-run') {
+      group.last = cases[cases.length - 1]!;
+      attemptsOf(mergeCases(cases), group.attempts);
+      return;
+    }
+    // Separate runs: the first stays this test, each other one is a test of its own.
+    group.last = cases[0]!;
+    attemptsOf(cases[0]!, group.attempts);
+    const [scope, name] = testKey(cases[0]!, dialect);
+    const byName = this.#groups.get(scope)!;
+    const seen = byName.get(name)!;
+    const namesakes = seen instanceof Namesakes ? seen : new Namesakes([seen as Test]);
+    byName.set(name, namesakes);
+    for (const testcase of cases.slice(1)) {
+      namesakes.tests.push(testcase);
+      this.#countLone(testcase);
+    }
+    this.#separateRuns.push(`${joinId(scope, name)} (${cases.length} in ${report.report})`);
   }
 
-  /** The leg record, its diagnostics, and its tests in report order, made one by one. */
+/** The leg record, its diagnostics, and its tests in report order, made one by one. */
   finish(input: LegInput): LegBatch {
     const reports = this.#reports.sort((a, b) => compareKeys(a.key, b.key)).map((r) => r.report);
     const drafts: DiagnosticDraft[] = reports.flatMap((r) => r.diagnostics);
@@ -178,15 +250,25 @@ export class LegFolder {
       if (group.spans) orderByReport(group, group.spans);
       counts[foldOutcome(group.attempts)]++;
     }
-    if (this.#collisions.length > 0) {
+    if (this.#separateRuns.length > 0) {
       drafts.push({
         severity: 'warning',
         code: 'duplicate-testcase',
-        message: `${this.#collisions.length} test id(s) appear more than once in one report, e.g. ${JSON.stringify(this.#collisions[0])}: each read as one test whose worst result counts`,
-        hint: 'give the tests distinct names, or check that two shards did not write into one file',
+        message: `${this.#separateRuns.length} test(s) appear more than once in one report, which their runner does not write as retries, e.g. ${JSON.stringify(this.#separateRuns[0])}: each kept as a test of its own (#1, #2, …), so a failure among them blocks`,
+        hint: `if they are reruns, put the rerun's reports in a folder attempt-2 below the leg; otherwise give the tests distinct names`,
       });
     }
-    const status = legStatus(reports, this.#size);
+    if (this.#acrossReports.size > 0) {
+      const [first] = this.#acrossReports;
+      drafts.push({
+        severity: 'info',
+        code: 'id-qualified',
+        message: `${this.#acrossReports.size} test id(s) are in several reports of the leg, e.g. ${JSON.stringify(first)}: each report's kept as a test of its own, its id qualified with "@ <report>"`,
+        hint: "if one report is a rerun of another, put the rerun's reports in a folder attempt-2 below the leg",
+      });
+    }
+    const read = reports.filter((r) => r.notReport === undefined);
+    const status = legStatus(reports, read, this.#size);
     if (status === 'missing') {
       drafts.push({
         severity: 'error',
@@ -201,6 +283,13 @@ export class LegFolder {
         message: `leg ${JSON.stringify(input.name)} reported no test`,
         hint: 'check the leg log: the runner found no test files or filtered them all out',
       });
+    } else if (counts.skipped === counts.tests) {
+      drafts.push({
+        severity: input.expected ? 'error' : 'warning',
+        code: 'leg-none-ran',
+        message: `no test ran in leg ${JSON.stringify(input.name)}: all ${counts.tests} were skipped or disabled`,
+        hint: 'check the leg log: were the tests disabled, or skipped by an environment check?',
+      });
     }
     const leg: LegRecord = {
       type: 'leg',
@@ -208,7 +297,7 @@ export class LegFolder {
       status,
       ...(input.matrix && { matrix: input.matrix }),
       ...producersOf(reports),
-      files: reports.map((r) => r.report),
+      files: read.map((r) => r.report),
       counts,
       ...(this.#duration !== undefined && { duration: round(this.#duration) }),
     };
@@ -218,11 +307,12 @@ export class LegFolder {
       leg: input.name,
       ...d,
     }));
+    const logicalOf = (test: Test): string => this.#keyOf(test).logical;
     return {
       leg,
       diagnostics,
-      tests: testsInOrder(this.#groups, input.name),
-      testLines: testLinesInOrder(this.#groups, input.name, this.#tool),
+      tests: testsInOrder(this.#groups, input.name, logicalOf),
+      testLines: testLinesInOrder(this.#groups, input.name, this.#tool, logicalOf),
     };
   }
 }
@@ -243,9 +333,18 @@ export function foldLeg(
  * name (reports in path order): deterministic for the same input, close to the order
  * they ran, and with no sort of a million ids.
  */
-function* testsInOrder(groups: Map<string, Map<string, Seen>>, leg: string): Generator<TestRecord> {
+function* testsInOrder(
+  groups: Map<string, Map<string, Seen>>,
+  leg: string,
+  logicalOf: (test: Test) => string,
+): Generator<TestRecord> {
   for (const [scope, byName] of groups) {
-    for (const [name, seen] of byName) yield toTestRecord(joinId(scope, name), leg, seen);
+    for (const [name, seen] of byName) {
+      const id = joinId(scope, name);
+      if (!(seen instanceof Namesakes)) yield toTestRecord(id, leg, seen);
+      else for (const [test, qualified] of qualifiedIds(id, seen.tests, logicalOf))
+        yield toTestRecord(qualified, leg, test);
+    }
   }
 }
 
@@ -253,18 +352,66 @@ function* testLinesInOrder(
   groups: Map<string, Map<string, Seen>>,
   leg: string,
   tool: string,
+  logicalOf: (test: Test) => string,
 ): Generator<string> {
   const json = new RepeatedJson(leg);
   for (const [scope, byName] of groups) {
     // JSON escapes character by character: the id's escaped scope is made once per scope.
     const idPrefix = scope === '' ? '"' : JSON.stringify(`${scope}::`).slice(0, -1);
     for (const [name, seen] of byName) {
+      if (seen instanceof Namesakes) {
+        for (const [test, id] of qualifiedIds(joinId(scope, name), seen.tests, logicalOf))
+          yield toJsonLine(toTestRecord(id, leg, test), { tool });
+        continue;
+      }
       yield (
         (seen instanceof Group ? undefined : plainLine(idPrefix, name, json, seen)) ??
         toJsonLine(toTestRecord(joinId(scope, name), leg, seen), { tool })
       );
     }
   }
+}
+
+/**
+ * The ids of tests that share one: qualified with what tells them apart (their file,
+ * suite path or report, each shortened to what differs), and an ordinal where nothing
+ * does (`Basic::Works @ a/test.xml`, `C::m @ #2`). Stable for the same input.
+ */
+function qualifiedIds(
+  id: string,
+  tests: readonly Test[],
+  logicalOf: (test: Test) => string,
+): Map<Test, string> {
+  const firsts = tests.map(firstOf);
+  const columns = [
+    shortPaths(firsts.map((f) => f.file ?? '')),
+    firsts.map((f) => f.suites.join(' / ')),
+    shortPaths(tests.map(logicalOf)),
+  ].filter((column) => new Set(column).size > 1);
+  const qualifiers = tests.map((_, n) => columns.map((column) => column[n]!).join(', '));
+  const seen = new Map<string, number>();
+  const counts = new Map<string, number>();
+  for (const q of qualifiers) counts.set(q, (counts.get(q) ?? 0) + 1);
+  const ids = new Map<Test, string>();
+  tests.forEach((test, n) => {
+    let q = qualifiers[n]!;
+    if (counts.get(q)! > 1) {
+      const ordinal = (seen.get(q) ?? 0) + 1;
+      seen.set(q, ordinal);
+      q = q === '' ? `#${ordinal}` : `${q} #${ordinal}`;
+    }
+    ids.set(test, `${id} @ ${q}`);
+  });
+  return ids;
+}
+
+/** Paths without the folders they all share, so a qualifier says only what differs. */
+function shortPaths(paths: readonly string[]): string[] {
+  const split = paths.map((p) => p.split('/'));
+  let common = 0;
+  const shortest = Math.min(...split.map((parts) => parts.length - 1));
+  while (common < shortest && split.every((parts) => parts[common] === split[0]![common])) common++;
+  return split.map((parts) => parts.slice(common).join('/'));
 }
 
 /**
@@ -355,20 +502,25 @@ function loneOutcome(testcase: ParsedCase): TestRecord['outcome'] {
 }
 
 /** A lone testcase's attempts are made when asked for: they are short-lived that way. */
-function attemptsOfSeen(seen: Seen): Attempt[] {
+function attemptsOfSeen(seen: Test): Attempt[] {
   if (seen instanceof Group) return seen.attempts;
   const attempts: Attempt[] = [];
   attemptsOf(seen, attempts);
   return attempts;
 }
 
-function legStatus(reports: readonly ParsedReport[], tests: number): LegRecord['status'] {
+function legStatus(
+  reports: readonly ParsedReport[],
+  read: readonly ParsedReport[],
+  tests: number,
+): LegRecord['status'] {
   if (reports.length === 0) return 'missing';
-  if (reports.every((r) => !r.readable)) return 'unreadable';
+  if (read.length > 0 && read.every((r) => !r.readable)) return 'unreadable';
   return tests === 0 ? 'empty' : 'reported';
 }
 
 function compareKeys(a: ReportKey, b: ReportKey): number {
+  if (a.attempt !== b.attempt) return a.attempt - b.attempt;
   if (a.timestamp !== b.timestamp) return a.timestamp < b.timestamp ? -1 : 1;
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
@@ -393,7 +545,7 @@ function producersOf(reports: readonly ParsedReport[]): { producers?: string[] }
   return producers.length > 0 ? { producers } : {};
 }
 
-function toTestRecord(id: string, leg: string, seen: Seen): TestRecord {
+function toTestRecord(id: string, leg: string, seen: Test): TestRecord {
   const first = seen instanceof Group ? seen.first : seen;
   const last = seen instanceof Group ? seen.last : seen;
   const attempts = attemptsOfSeen(seen);

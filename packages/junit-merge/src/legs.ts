@@ -1,10 +1,12 @@
 import { posix } from 'node:path';
+import { withoutAttemptFolder } from './rerun-layout.js';
 
 /**
  * Groups report paths (absolute, `/`-separated) into legs the way CI artifacts are laid
  * out: a file's leg is the first folder below the deepest folder that holds every input
  * (`artifacts/<leg>/...`, as actions/download-artifact writes them); a file directly in
- * that folder is a leg of its own, named after the file without its extension.
+ * that folder is a leg of its own, named after the file without its extension. A rerun's
+ * `attempt-N` folder belongs to the leg it reruns.
  * `roots` are folders the user named (a directory, or the fixed part of a glob): the
  * legs lie below them even when only one leg's files were found.
  */
@@ -14,9 +16,10 @@ export function groupByLeg(
 ): Map<string, string[]> {
   const legs = new Map<string, string[]>();
   if (paths.length === 0) return legs;
-  const base = commonFolder([...paths, ...roots.map((root) => posix.join(root, '_'))]);
-  for (const path of paths) {
-    const rest = posix.relative(base, path);
+  const logical = paths.map(withoutAttemptFolder);
+  const base = commonFolder([...logical, ...roots.map((root) => posix.join(root, '_'))]);
+  for (const [n, path] of paths.entries()) {
+    const rest = posix.relative(base, logical[n]!);
     const slash = rest.indexOf('/');
     const leg = slash === -1 ? stripExtension(rest) : rest.slice(0, slash);
     const files = legs.get(leg);

@@ -2,6 +2,7 @@ import type { ExpectedLeg } from '@testgate/stream';
 import { type LegBatch, LegFolder } from './fold.js';
 import type { ParseOptions } from './parse-report.js';
 import { type ReportSource, readReport } from './read-report.js';
+import { reportRuns } from './rerun-layout.js';
 
 export const TOOL = 'junit-merge';
 
@@ -44,8 +45,12 @@ export function planLegs(legs: readonly LegSources[], expect?: readonly Expected
 export async function mergeLeg(plan: LegPlan, options: ParseOptions = {}): Promise<MergedLeg> {
   const folder = new LegFolder(TOOL);
   let earliest: string | undefined;
+  const runs = reportRuns(plan.sources.map((source) => source.path));
   for (const source of plan.sources) {
     const report = await readReport(source, options);
+    const run = runs.get(source.path)!;
+    if (run.attempt !== 1) report.attempt = run.attempt;
+    if (run.logical !== source.path) report.logicalReport = run.logical;
     const t = report.earliestTimestamp;
     if (t && (earliest === undefined || t < earliest)) earliest = t;
     folder.add(report);

@@ -34,18 +34,8 @@ export interface ParsedCase {
   report: string;
 }
 
-/** The runners whose dialect junit-merge knows by name. */
-export type Producer =
-  | 'pytest'
-  | 'vitest'
-  | 'jest'
-  | 'mocha'
-  | 'node-test'
-  | 'playwright'
-  | 'surefire'
-  | 'gotestsum'
-  | 'nextest'
-  | 'phpunit';
+/** The name of a runner whose dialect junit-merge knows (see `DIALECTS`). */
+export type Producer = string;
 
 /** A diagnostic before the merge stamps it with the tool name. */
 export type DiagnosticDraft = Pick<
@@ -61,6 +51,16 @@ export interface ParsedReport {
   diagnostics: DiagnosticDraft[];
   /** False when the file could not be read as JUnit at all. */
   readable: boolean;
+  /** What the file is, when it is a known XML file that is no test report (left out). */
+  notReport?: string;
+  /**
+   * Which run of the leg the report is from, 1 for the first: a rerun's reports lie in an
+   * `attempt-N` folder (see rerun-layout).
+   * @default 1
+   */
+  attempt?: number;
+  /** The report's path with its rerun folder taken out: a rerun's tests join those of the same path. */
+  logicalReport?: string;
   /** Earliest suite timestamp in the file, normalised to UTC. */
   earliestTimestamp?: string;
   /** Wall time the report states for itself (root time, else the sum of top-level suites). */

@@ -1,3 +1,13 @@
+import {
+  type Dialect,
+  detectComment,
+  detectProperty,
+  detectRoot,
+  detectSuite,
+  detectTestcase,
+  generic,
+} from './dialects/index.js';
+import { OUTCOME_ATTRIBUTES } from './dialects/dialect.js';
 import { parseTime } from './duration.js';
 import { LineCounter } from './line-counter.js';
 import type {
@@ -5,7 +15,6 @@ import type {
   ParsedCase,
   ParsedReport,
   ParsedResult,
-  Producer,
   ResultKind,
 } from './model.js';
 import { DEFAULT_MAX_TEXT, LimitedText, limitText } from './text-limit.js';
@@ -31,16 +40,11 @@ const RESULT_KINDS = new Set<string>([
   'rerunError',
 ]);
 
-const ROOT_PRODUCERS: Record<string, Producer> = {
-  'vitest tests': 'vitest',
-  'jest tests': 'jest',
-  'Mocha Tests': 'mocha',
-  'nextest-run': 'nextest',
+// XML files that sit beside the reports and are not test reports: left out with a note.
+const NOT_REPORTS: Record<string, string> = {
+  'failsafe-summary': "Failsafe's run summary (failsafe-summary.xml)",
+  'testng-results': "TestNG's own results file (testng-results.xml)",
 };
-
-// node:test writes its totals as comments: <!-- tests 4 -->
-const NODE_TEST_COMMENT =
-  /^\s*(tests|suites|pass|fail|cancelled|skipped|todo|duration_ms) [\d.]+\s*$/;
 
 interface SuiteFrame {
   name: string;
@@ -49,6 +53,7 @@ interface SuiteFrame {
   line: number;
   file: string | undefined;
   hostname: string | undefined;
+  attrs: Record<string, string>;
   /** The names of this suite and its ancestors, shared by every case inside it. */
   path: string[];
 }
@@ -75,6 +80,15 @@ interface OpenCase {
   stderr?: LimitedText;
   /** A failure or error directly under a suite, recorded as a case of its own. */
   suiteLevel: boolean;
+  /** The testcase's attributes, kept only when some carry an outcome (`status`, …). */
+  outcomeAttrs?: Record<string, string>;
+}
+
+/** A suite that claims tests but holds none: an error unless the file's other suites hold them (an aggregate). */
+interface EmptyClaim {
+  name: string;
+  declared: number;
+  line: number;
 }
 
 /**
@@ -94,13 +108,14 @@ export class ReportParser {
   readonly #suites: SuiteFrame[] = [];
   #depth = 0;
   #root: string | undefined;
-  /** Playwright marks its root with an `id`; its suites' hostname is the project. */
-  #rootHasId = false;
+  #rootAttrs: Record<string, string> | undefined;
+  #notReport: string | undefined;
+  readonly #emptyClaims: EmptyClaim[] = [];
   #rootTime: number | undefined;
   #topSuiteTime = 0;
   #topSuiteTimeSeen = false;
   #earliest: string | undefined;
-  #producer: Producer | undefined;
+  #dialect: Dialect | undefined;
   #case: OpenCase | undefined;
   #result: OpenResult | undefined;
   #sink: LimitedText | undefined;
@@ -131,7 +146,7 @@ export class ReportParser {
           'is the file a JUnit XML report?',
         ),
       comment: (text) => {
-        if (!this.#producer && NODE_TEST_COMMENT.test(text)) this.#producer = 'node-test';
+        if (!this.#dialect) this.#dialect = detectComment(text);
       },
       doctype: (at) => {
         if (this.#sawDoctype) return;
@@ -172,15 +187,24 @@ export class ReportParser {
 
   end(): ParsedReport {
     this.#scanner.end();
-    if (this.#root === undefined && !this.#broken) {
-      {
-        this.#fail(
-          'report-empty',
-          'empty file: no XML at all',
-          1,
-          'the runner did not write its report; check the leg log',
-        );
-      }
+    if (this.#root === undefined && !this.#broken && this.#notReport === undefined) {
+      this.#fail(
+        'report-empty',
+        'empty file: no XML at all',
+        1,
+        'the runner did not write its report; check the leg log',
+      );
+    }
+    for (const claim of this.#emptyClaims) {
+      // An aggregate (`<testsuite tests="46"/>` beside the real suites) is not a loss.
+      if (this.#cases.length >= claim.declared) continue;
+      this.#diagnose(
+        'error',
+        'suite-tests-missing',
+        `suite ${JSON.stringify(claim.name)} claims ${claim.declared} tests but holds no testcase`,
+        claim.line,
+        'the runner crashed or dropped the suite; check the leg log',
+      );
     }
     if (this.#timeProblems > 0 && this.#firstTimeProblem) {
       const more = this.#timeProblems > 1 ? ` (and ${this.#timeProblems - 1} more)` : '';
@@ -191,11 +215,12 @@ export class ReportParser {
     }
     const parsed: ParsedReport = {
       report: this.#report,
-      producer: this.#producer,
+      producer: this.#dialect?.name,
       cases: this.#cases,
       diagnostics: this.#diagnostics,
       readable: this.#root !== undefined,
     };
+    if (this.#notReport !== undefined) parsed.notReport = this.#notReport;
     if (this.#earliest) parsed.earliestTimestamp = this.#earliest;
     const duration = this.#rootTime ?? (this.#topSuiteTimeSeen ? this.#topSuiteTime : undefined);
     if (duration !== undefined) parsed.duration = duration;
@@ -207,6 +232,13 @@ export class ReportParser {
     if (this.#broken) return;
     if (this.#root === undefined) {
       if (name !== 'testsuites' && name !== 'testsuite') {
+        const known = NOT_REPORTS[name];
+        if (known !== undefined) {
+          this.#notReport = known;
+          this.#diagnose('info', 'not-a-report', `left out: ${known}, not a test report`, this.#line());
+          this.#broken = true;
+          return;
+        }
         this.#fail(
           'not-junit',
           `not a JUnit report: the root element is <${name}>`,
@@ -216,12 +248,9 @@ export class ReportParser {
         return;
       }
       this.#root = name;
-      if (name === 'testsuites') {
-        this.#rootTime = this.#time(attrs.time);
-        const producer = attrs.name === undefined ? undefined : ROOT_PRODUCERS[attrs.name];
-        if (producer) this.#producer ??= producer;
-        if ('id' in attrs && this.#producer === undefined) this.#rootHasId = true;
-      }
+      this.#rootAttrs = attrs;
+      if (name === 'testsuites') this.#rootTime = this.#time(attrs.time);
+      this.#dialect ??= detectRoot(name, attrs, this.#context());
     }
     if (this.#sink) return; // markup inside text we capture (rare): its text still flows in
     switch (name) {
@@ -254,12 +283,7 @@ export class ReportParser {
     const timestamp = normaliseTimestamp(attrs.timestamp);
     if (timestamp && (this.#earliest === undefined || timestamp < this.#earliest))
       this.#earliest = timestamp;
-    if (!this.#producer) {
-      if (suiteName === 'pytest') this.#producer = 'pytest';
-      else if (this.#rootHasId && attrs.hostname !== undefined) this.#producer = 'playwright';
-      else if (attrs['xsi:noNamespaceSchemaLocation']?.includes('surefire'))
-        this.#producer = 'surefire';
-    }
+    this.#dialect ??= detectSuite(attrs, this.#context());
     const declared = attrs.tests === undefined ? undefined : Number.parseInt(attrs.tests, 10);
     this.#suites.push({
       name: suiteName,
@@ -268,13 +292,14 @@ export class ReportParser {
       line: this.#line(),
       file: attrs.file ?? parent?.file,
       hostname: attrs.hostname ?? parent?.hostname,
+      attrs,
       path: [...(parent?.path ?? []), suiteName],
     });
   }
 
   #openCase(attrs: Record<string, string>): void {
     const suite = this.#suites[this.#suites.length - 1];
-    if (!this.#producer && attrs.assertions !== undefined) this.#producer = 'phpunit';
+    this.#dialect ??= detectTestcase(attrs, this.#context());
     const rawFile = attrs.file ?? suite?.file;
     const [file, lineFromFile] = rawFile === undefined ? NO_FILE : splitFileLine(rawFile);
     const line = attrs.line === undefined ? lineFromFile : Number.parseInt(attrs.line, 10);
@@ -294,6 +319,20 @@ export class ReportParser {
       report: this.#report,
     };
     this.#case = { parsed, suiteLevel: false };
+    for (const name of OUTCOME_ATTRIBUTES) {
+      if (attrs[name] !== undefined) {
+        this.#case.outcomeAttrs = attrs;
+        break;
+      }
+    }
+  }
+
+  #context() {
+    return {
+      report: this.#report,
+      root: this.#rootAttrs,
+      suite: this.#suites[this.#suites.length - 1]?.attrs,
+    };
   }
 
   #openResult(kind: ResultKind, attrs: Record<string, string>): void {
@@ -312,8 +351,6 @@ export class ReportParser {
         suiteLevel: true,
       };
     }
-    if (!this.#producer && kind !== 'failure' && kind !== 'error' && kind !== 'skipped')
-      this.#producer = 'surefire';
     // node:test writes the message as a non-standard `failure` attribute.
     const message = attrs.message ?? attrs.failure;
     const result: ParsedResult = { kind };
@@ -343,8 +380,8 @@ export class ReportParser {
       const target = (this.#case.parsed.properties ??= {});
       if (attrs.value !== undefined) target[key] = limitText(attrs.value, this.#maxText);
       else this.#setProperty({ name: key, target });
-    } else if (key === 'go.version' && !this.#producer) {
-      this.#producer = 'gotestsum';
+    } else {
+      this.#dialect ??= detectProperty(key, attrs.value, this.#context());
     }
   }
 
@@ -402,6 +439,10 @@ export class ReportParser {
     this.#case = undefined;
     const { parsed } = open;
     copyOutput(open, parsed);
+    if (open.outcomeAttrs) {
+      const read = this.#dialect?.results ?? generic.results!;
+      parsed.results = read(parsed, open.outcomeAttrs);
+    }
     this.#cases.push(parsed);
   }
 
@@ -409,15 +450,8 @@ export class ReportParser {
     const suite = this.#suites.pop();
     if (!suite) return;
     const found = this.#cases.length - suite.casesAtOpen;
-    if (suite.declared !== undefined && suite.declared > 0 && found === 0) {
-      this.#diagnose(
-        'error',
-        'suite-tests-missing',
-        `suite ${JSON.stringify(suite.name)} claims ${suite.declared} tests but holds no testcase`,
-        suite.line,
-        'the runner crashed or dropped the suite; check the leg log',
-      );
-    }
+    if (suite.declared !== undefined && suite.declared > 0 && found === 0)
+      this.#emptyClaims.push({ name: suite.name, declared: suite.declared, line: suite.line });
   }
 
   // A report names the same class for many testcases: keep one copy of each name.

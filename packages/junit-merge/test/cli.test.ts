@@ -29,7 +29,7 @@ describe('junit-merge CLI', () => {
     artifacts({
       'worker-22/junit.xml': passing,
       'api-22/junit.xml': failing,
-      'api-22/rerun/junit.xml': passing,
+      'api-22/attempt-2/junit.xml': passing,
     });
     const env = {
       GITHUB_ACTIONS: 'true',
@@ -58,7 +58,7 @@ describe('junit-merge CLI', () => {
     expect((out[2] as TestRecord).outcome).toBe('flaky');
     expect((out[1] as LegRecord).files).toEqual([
       'artifacts/api-22/junit.xml',
-      'artifacts/api-22/rerun/junit.xml',
+      'artifacts/api-22/attempt-2/junit.xml',
     ]);
     expect(out[5]).toEqual({ type: 'end', tool: 'junit-merge', records: 5 });
     expect(stderr).toBe(

@@ -49,22 +49,46 @@ describe('foldLeg', () => {
     expect(diagnostics).toEqual([]);
   });
 
-  it('folds a test repeated across rerun files into attempts, ordered by report time: failed then passed is flaky', () => {
-    const first = report([tc('t', [fail], { report: 'b-first.xml' })], {
-      report: 'b-first.xml',
-      earliestTimestamp: '2026-01-01T00:00:00.000Z',
-    });
-    const rerun = report([tc('t', [], { report: 'a-rerun.xml' })], {
-      report: 'a-rerun.xml',
+  it("folds a test in a rerun's report (attempt 2 of the same path) into attempts, in attempt order: failed then passed is flaky", () => {
+    const first = report([tc('t', [fail], { report: 'leg/junit.xml' })], {
+      report: 'leg/junit.xml',
       earliestTimestamp: '2026-01-01T00:05:00.000Z',
+    });
+    const rerun = report([tc('t', [], { report: 'leg/attempt-2/junit.xml' })], {
+      report: 'leg/attempt-2/junit.xml',
+      attempt: 2,
+      logicalReport: 'leg/junit.xml',
+      earliestTimestamp: '2026-01-01T00:00:00.000Z',
     });
     const { tests, leg } = fold([rerun, first]);
     expect(tests[0]!.attempts.map((a) => [a.outcome, a.report])).toEqual([
-      ['failed', 'b-first.xml'],
-      ['passed', 'a-rerun.xml'],
+      ['failed', 'leg/junit.xml'],
+      ['passed', 'leg/attempt-2/junit.xml'],
     ]);
     expect(tests[0]!.outcome).toBe('flaky');
-    expect(leg.files).toEqual(['b-first.xml', 'a-rerun.xml']);
+    expect(leg.files).toEqual(['leg/junit.xml', 'leg/attempt-2/junit.xml']);
+  });
+
+  it('keeps the same test name in two ordinary reports of a leg as two tests, qualified by report: a failure in one blocks', () => {
+    const py311 = report([tc('t', [fail], { report: 'leg/py311.xml' })], { report: 'leg/py311.xml' });
+    const py312 = report([tc('t', [], { report: 'leg/py312.xml' })], { report: 'leg/py312.xml' });
+    const { tests, leg, diagnostics } = fold([py311, py312]);
+    expect(tests.map((t) => [t.id, t.outcome])).toEqual([
+      ['C::t @ py311.xml', 'failed'],
+      ['C::t @ py312.xml', 'passed'],
+    ]);
+    expect(leg.counts).toMatchObject({ tests: 2, failed: 1, passed: 1, flaky: 0 });
+    expect(diagnostics.map((d) => [d.severity, d.code])).toEqual([['info', 'id-qualified']]);
+  });
+
+  it('tells namesakes apart by file before report, keeping only the folders that differ', () => {
+    const a = tc('t', [fail], { file: '/home/runner/work/r/r/cypress/e2e/a.cy.js' });
+    const b = tc('t', [], { file: '/home/runner/work/r/r/cypress/e2e/b.cy.js' });
+    const { tests } = fold([report([a, b], { producer: 'mocha' })]);
+    expect(tests.map((t) => [t.id, t.outcome])).toEqual([
+      ['t @ a.cy.js', 'failed'],
+      ['t @ b.cy.js', 'passed'],
+    ]);
   });
 
   it('reads gotestsum --rerun-fails repeats in one report as attempts', () => {
@@ -121,16 +145,19 @@ describe('foldLeg', () => {
     expect(tests[0]!.attempts.map((a) => a.message)).toEqual(['first', 'final']);
   });
 
-  it('never reads a name collision as a retry: one run, worst result, and a warning', () => {
-    const { tests, diagnostics } = fold([
+  it('never reads a name collision as a retry: separate tests with an ordinal, the failure blocks, and a warning', () => {
+    const { tests, diagnostics, leg } = fold([
       report([tc('same', [fail]), tc('same')], { producer: 'vitest' }),
     ]);
-    expect(tests).toHaveLength(1);
-    expect(tests[0]!.attempts).toHaveLength(1);
-    expect(tests[0]!.outcome).toBe('failed');
+    expect(tests.map((t) => [t.id, t.outcome, t.attempts.length])).toEqual([
+      ['C::same @ #1', 'failed', 1],
+      ['C::same @ #2', 'passed', 1],
+    ]);
+    expect(leg.counts).toMatchObject({ tests: 2, failed: 1, passed: 1 });
     expect(diagnostics.map((d) => [d.severity, d.code, d.leg, d.tool])).toEqual([
       ['warning', 'duplicate-testcase', 'api', 'junit-merge'],
     ]);
+    expect(diagnostics[0]!.hint).toContain('attempt-2');
   });
 
   it('merges a pytest teardown error into the run it belongs to, quietly', () => {
@@ -153,9 +180,44 @@ describe('foldLeg', () => {
     expect(diagnostics).toEqual([]);
   });
 
-  it('never reads pytest-rerunfailures empty earlier testcases as passes', () => {
+  it('never reads pytest-rerunfailures empty earlier testcases as passes: failed in 3 of 3 attempts', () => {
     const { tests } = fold([report([tc('t'), tc('t'), tc('t', [fail])], { producer: 'pytest' })]);
     expect(tests[0]!.outcome).toBe('failed');
+    expect(tests[0]!.attempts.map((a) => a.outcome)).toEqual(['failed', 'failed', 'failed']);
+  });
+
+  it('reads a pytest rerun that passed (empty earlier attempts, or a failure then a pass) as flaky', () => {
+    for (const cases of [
+      [tc('t'), tc('t')],
+      [tc('t', [fail]), tc('t')],
+    ]) {
+      const { tests } = fold([report(cases, { producer: 'pytest' })]);
+      expect(tests[0]!.outcome).toBe('flaky');
+      expect(tests[0]!.attempts.map((a) => a.outcome)).toEqual(['failed', 'passed']);
+    }
+  });
+
+  it('reads only the --rerun-fails shape of gotestsum repeats as attempts: a pass then a failure (-count) is two runs', () => {
+    const { tests } = fold([report([tc('TestX'), tc('TestX', [fail])], { producer: 'gotestsum' })]);
+    expect(tests.map((t) => [t.id, t.outcome])).toEqual([
+      ['S::TestX @ #1', 'passed'],
+      ['S::TestX @ #2', 'failed'],
+    ]);
+  });
+
+  it("reads TestNG's retry (a skipped attempt, then the run) as attempts, and data-provider repeats as separate runs", () => {
+    const skipped = { kind: 'skipped' as const };
+    const retried = fold([report([tc('m', [skipped]), tc('m')], { producer: 'testng' })]);
+    expect(retried.tests.map((t) => [t.outcome, t.attempts.map((a) => a.outcome)])).toEqual([
+      ['flaky', ['failed', 'passed']],
+    ]);
+    const rows = fold([report([tc('m'), tc('m', [fail]), tc('m')], { producer: 'testng' })]);
+    expect(rows.tests.map((t) => t.outcome)).toEqual(['passed', 'failed', 'passed']);
+  });
+
+  it('never makes a Surefire file read repeated testcases as retries: they nest retries in one testcase', () => {
+    const { tests } = fold([report([tc('m', [fail]), tc('m')], { producer: 'surefire' })]);
+    expect(tests.map((t) => t.outcome)).toEqual(['failed', 'passed']);
   });
 
   it('orders several results of one attempt by severity', () => {

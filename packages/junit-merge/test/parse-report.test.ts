@@ -130,17 +130,28 @@ describe('ReportParser: shapes', () => {
     expect(parse('<testsuites><testsuite name="pytest"/></testsuites>').producer).toBe('pytest');
     expect(
       parse(
-        '<testsuites><testsuite><properties><property name="go.version" value="go1.22"/></properties></testsuite></testsuites>',
+        '<testsuites><testsuite name="a/b" timestamp="2026-01-01T00:00:00Z"><properties><property name="go.version" value="go1.22"/></properties></testsuite></testsuites>',
       ).producer,
     ).toBe('gotestsum');
+    expect(
+      parse(
+        '<testsuites><testsuite name="a/b"><properties><property name="go.version" value="go1.22"/></properties></testsuite></testsuites>',
+      ).producer,
+    ).toBe('go-junit-report');
     expect(
       parse('<testsuites id="" name=""><testsuite hostname="firefox"/></testsuites>').producer,
     ).toBe('playwright');
     expect(parse('<testsuites><testcase name="a"/><!-- tests 1 --></testsuites>').producer).toBe(
       'node-test',
     );
+    // One stray rerun element is no evidence of a producer.
     expect(
       parse('<testsuite><testcase name="a"><rerunFailure/></testcase></testsuite>').producer,
+    ).toBeUndefined();
+    expect(
+      parse(
+        '<testsuite xsi:noNamespaceSchemaLocation="https://maven.apache.org/surefire/maven-surefire-plugin/xsd/surefire-test-report-3.0.xsd"/>',
+      ).producer,
     ).toBe('surefire');
     expect(
       parse('<testsuite><testcase name="a" class="C" assertions="1"/></testsuite>').producer,

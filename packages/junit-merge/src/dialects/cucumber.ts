@@ -1,0 +1,13 @@
+import { type Dialect, classnameKey, distinctRuns } from './dialect.js';
+
+/**
+ * Cucumber's JUnit platform engine: one suite per feature; every row of a scenario
+ * outline is written with the same names (`Examples`, `Example #1.1`): separate runs, and
+ * a failing row blocks.
+ */
+export const cucumber: Dialect = {
+  name: 'cucumber',
+  detect: { testcase: (attrs) => /^Example #\d+(\.\d+)*$/.test(attrs.name ?? '') },
+  key: classnameKey,
+  readRepeats: distinctRuns,
+};
