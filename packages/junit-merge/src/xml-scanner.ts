@@ -120,16 +120,33 @@ function numberKey(buf: Buffer, start: number, end: number): number {
   return key;
 }
 
-/** An attribute value from its quoted bytes, entities decoded. */
+// XML 1.0 §3.3.3: a literal CR LF, CR, LF or tab in an attribute value is one space (a
+// character reference such as &#10; stays what it says), so the same test from a Windows
+// and a Linux leg gets the same id.
+const ATTRIBUTE_BREAKS = /\r\n|[\r\n\t]/g;
+
+/** An attribute value from its quoted bytes, whitespace normalised and entities decoded. */
 function valueAt(buf: Buffer, start: number, end: number): string {
   const key = numberKey(buf, start, end);
-  if (key === -1) return decodeEntities(buf.toString('utf8', start, end));
+  if (key === -1) {
+    let raw = buf.toString('utf8', start, end);
+    if (hasBreak(buf, start, end)) raw = raw.replace(ATTRIBUTE_BREAKS, ' ');
+    return decodeEntities(raw);
+  }
   let value = NUMBERS.get(key);
   if (value === undefined) {
     value = buf.toString('latin1', start, end);
     if (NUMBERS.size < MAX_NUMBERS) NUMBERS.set(key, value);
   }
   return value;
+}
+
+function hasBreak(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c === 10 || c === 13 || c === 9) return true;
+  }
+  return false;
 }
 
 function isSpace(c: number): boolean {
