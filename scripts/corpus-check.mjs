@@ -37,14 +37,19 @@ for (const file of files) {
   }
   if (!opinion) {
     // Unparsable for the second opinion: junit-merge must say it is broken too.
-    const line = codes.length > 0 ? `both reject it (${codes.join(', ')})` : `DISAGREE: junit2json rejects it (${unparsable}), junit-merge reads it`;
+    const line =
+      codes.length > 0
+        ? `both reject it (${codes.join(', ')})`
+        : `DISAGREE: junit2json rejects it (${unparsable}), junit-merge reads it`;
     console.log(`${shown}: ${line}`);
     if (codes.length === 0) disagreeing++;
     continue;
   }
   const found = disagreements(records, opinion);
   if (found.length === 0) {
-    console.log(`${shown}: agree (${records.length} tests${codes.length ? `; error diagnostics: ${codes.join(', ')}` : ''})`);
+    console.log(
+      `${shown}: agree (${records.length} tests${codes.length ? `; error diagnostics: ${codes.join(', ')}` : ''})`,
+    );
   } else {
     disagreeing++;
     for (const line of found) console.log(`${shown}: DISAGREE ${line}`);

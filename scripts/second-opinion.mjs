@@ -13,10 +13,12 @@
 //    runs in document order: the last one is its final result.
 import { parse } from 'junit2json';
 
-const NOT_RUN = /^(notrun|not_run|not run|disabled|suppressed|skipped|skip|ignored|notexecuted|inconclusive)$/i;
+const NOT_RUN =
+  /^(notrun|not_run|not run|disabled|suppressed|skipped|skip|ignored|notexecuted|inconclusive)$/i;
 
 // junit2json turns numeric-looking attributes into numbers, and an empty one into NaN.
-const text = (value) => (typeof value === 'number' && Number.isNaN(value) ? '' : String(value ?? ''));
+const text = (value) =>
+  typeof value === 'number' && Number.isNaN(value) ? '' : String(value ?? '');
 const space = (value) => text(value).replace(/\r\n|[\r\n\t]/g, ' ');
 
 function ownOutcome(testcase) {
@@ -37,8 +39,12 @@ function ownOutcome(testcase) {
 }
 
 function runsOf(testcase) {
-  const before = [...(testcase.flakyFailure ?? []), ...(testcase.flakyError ?? [])].map(() => 'failed');
-  const after = [...(testcase.rerunFailure ?? []), ...(testcase.rerunError ?? [])].map(() => 'failed');
+  const before = [...(testcase.flakyFailure ?? []), ...(testcase.flakyError ?? [])].map(
+    () => 'failed',
+  );
+  const after = [...(testcase.rerunFailure ?? []), ...(testcase.rerunError ?? [])].map(
+    () => 'failed',
+  );
   return [...before, ownOutcome(testcase), ...after];
 }
 
@@ -58,7 +64,8 @@ export async function secondOpinion(xml) {
   const walk = (node) => {
     for (const testcase of node.testcase ?? [])
       add(testcase.classname ?? testcase.class ?? '', testcase.name ?? '', runsOf(testcase));
-    if (node.failure || node.error) add(node.name ?? '', '(suite)', [node.error ? 'error' : 'failed']);
+    if (node.failure || node.error)
+      add(node.name ?? '', '(suite)', [node.error ? 'error' : 'failed']);
     for (const suite of node.testsuite ?? []) walk(suite);
   };
   walk(root ?? {});
@@ -101,7 +108,8 @@ export function disagreements(records, opinion) {
     const red = Math.max(...mine.map((r) => redness(r.outcome)));
     const theirs = redness(test.final, test.anyFailed);
     const outcomes = mine.map((r) => r.outcome).join(', ');
-    if (red < theirs) found.push(`hidden: ${show(key)} is ${outcomes}, runs ${test.runs.join(', ')}`);
+    if (red < theirs)
+      found.push(`hidden: ${show(key)} is ${outcomes}, runs ${test.runs.join(', ')}`);
     else if (mine.length === 1 && test.runs.length === 1 && mine[0].attempts.length === 1) {
       if (mine[0].outcome !== test.runs[0])
         found.push(`outcome: ${show(key)} is ${mine[0].outcome}, second opinion ${test.runs[0]}`);

@@ -62,8 +62,8 @@ describe('the submissions workflow', () => {
       expect(services.redis!.image).toMatch(/^redis:/);
       expect(services.redis!.options).toContain('--health-cmd "redis-cli ping"');
     }
-    // One retry, whose report joins the first as an attempt of the same leg.
-    expect(script(jobs.integration!)).toMatch(/\|\|\s*eval "TESTGATE_JUNIT=retry\/junit\.xml/);
+    // One retry, whose report in attempt-2/ joins the first as its second attempt.
+    expect(script(jobs.integration!)).toMatch(/\|\|\s*eval "TESTGATE_JUNIT=attempt-2\/junit\.xml/);
   });
 
   it('builds the preview image with a layer cache and waits for /version to report this commit before the smoke', () => {

@@ -8,9 +8,8 @@ import type {
   VerdictDocument,
   VerdictLeg,
 } from '@testgate/stream';
-import { formatPlace } from '@testgate/stream';
+import { attemptsSummary, foldOutcome, formatPlace, globMatcher } from '@testgate/stream';
 import type { Budget } from './budgets.js';
-import { globMatcher } from '@testgate/stream';
 
 export interface VerdictOptions {
   /** Legs that must have reported (names), besides what the stream itself expects. */
@@ -70,19 +69,20 @@ export async function decideVerdict(
       if (record.test !== undefined) finding.test = record.test;
       (record.severity === 'error' ? reasons : warnings).push(finding);
     } else if (record.type === 'test') {
+      const outcome = trustedOutcome(record, reasons);
       counts.tests++;
-      counts[record.outcome]++;
+      counts[outcome]++;
       options.onTest?.(record);
       track(timings, record, timeSuites);
-      if (record.outcome === 'failed' || record.outcome === 'error') {
-        const quarantine = quarantineOf(record);
+      if (outcome === 'failed' || outcome === 'error') {
+        const quarantine = quarantineOf(record, reasons);
         if (quarantine) {
           counts.excused++;
           excused.push({ ...refOf(record), why: 'quarantined', evidence: quarantine });
         } else {
           blocking.push(refOf(record));
         }
-      } else if (record.outcome === 'flaky') {
+      } else if (outcome === 'flaky') {
         if (flakyFails) flakyBlocking.push(refOf(record));
         else excused.push({ ...refOf(record), why: 'flaky', evidence: attemptsEvidence(record) });
       }
@@ -128,7 +128,7 @@ export async function decideVerdict(
   if (blocking.length > 0) {
     reasons.push({
       code: 'tests-failed',
-      message: `${blocking.length} test(s) failed in every attempt, first ${JSON.stringify(blocking[0]!.id)} in leg ${JSON.stringify(blocking[0]!.leg)}`,
+      message: `${blocking.length} test(s) failed, first ${JSON.stringify(blocking[0]!.id)} in leg ${JSON.stringify(blocking[0]!.leg)}: ${blocking[0]!.summary}`,
     });
   }
   if (flakyBlocking.length > 0) {
@@ -180,8 +180,36 @@ function diagnosticText(record: Extract<TestgateRecord, { type: 'diagnostic' }>)
     : `${formatPlace({ file: record.file, line: record.line })}: ${record.message}`;
 }
 
+// How red an outcome is: a record is read as the redder of what it says and what its attempts say.
+const REDNESS: Record<TestRecord['outcome'], number> = {
+  passed: 0,
+  skipped: 0,
+  flaky: 1,
+  failed: 2,
+  error: 3,
+};
+
+/**
+ * The outcome a test's attempts support. A record that says otherwise (valid against the
+ * schema, but `passed` over a failed attempt, `flaky` with every attempt failed, or no
+ * attempt at all) is an error, and the redder reading counts.
+ */
+function trustedOutcome(test: TestRecord, reasons: Finding[]): TestRecord['outcome'] {
+  const derived = test.attempts.length === 0 ? 'error' : foldOutcome(test.attempts);
+  if (derived === test.outcome) return derived;
+  reasons.push({
+    code: 'test-contradicts-attempts',
+    leg: test.leg,
+    test: test.id,
+    message: `test ${JSON.stringify(test.id)} in leg ${JSON.stringify(test.leg)} says ${test.outcome}, but its attempts say ${test.attempts.length === 0 ? 'nothing (it has none)' : derived}`,
+  });
+  return REDNESS[derived] >= REDNESS[test.outcome] ? derived : test.outcome;
+}
+
 function refOf(test: TestRecord): TestRef {
   const ref: TestRef = { id: test.id, leg: test.leg, outcome: test.outcome };
+  if (test.outcome === 'failed' || test.outcome === 'error' || test.outcome === 'flaky')
+    ref.summary = attemptsSummary(test.attempts);
   const failure = test.attempts.find((a) => a.outcome === 'failed' || a.outcome === 'error');
   if (failure?.message !== undefined) ref.message = failure.message;
   if (failure?.details !== undefined) ref.details = failure.details;
@@ -191,12 +219,26 @@ function refOf(test: TestRecord): TestRef {
   return ref;
 }
 
-/** The quarantine-filter's mark on a test whose failure does not block, if any. */
-function quarantineOf(test: TestRecord): Record<string, unknown> | undefined {
-  const mark = test.quarantine as { blocks?: unknown } | undefined;
-  return mark && typeof mark === 'object' && mark.blocks === false
-    ? (mark as Record<string, unknown>)
-    : undefined;
+/**
+ * The quarantine-filter's mark on a test whose failure does not block, if any. The mark
+ * must name the ledger entry behind it (its test pattern matching this test, an owner, a
+ * reason and a deadline): one that does not excuses nothing, and is an error.
+ */
+function quarantineOf(test: TestRecord, reasons: Finding[]): Record<string, unknown> | undefined {
+  const mark = test.quarantine as Record<string, unknown> | undefined;
+  if (!mark || typeof mark !== 'object' || mark.blocks !== false) return undefined;
+  const named =
+    typeof mark.test === 'string' &&
+    globMatcher(mark.test)(test.id) &&
+    ['owner', 'reason', 'deadline'].every((k) => typeof mark[k] === 'string' && mark[k] !== '');
+  if (named) return mark;
+  reasons.push({
+    code: 'quarantine-mark-invalid',
+    leg: test.leg,
+    test: test.id,
+    message: `test ${JSON.stringify(test.id)} in leg ${JSON.stringify(test.leg)} is marked as not blocking, but the mark names no ledger entry that matches it`,
+  });
+  return undefined;
 }
 
 /** The attempts that prove a test flaky: outcome, message and report of each. */

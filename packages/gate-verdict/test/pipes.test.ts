@@ -167,7 +167,7 @@ describe('junit-merge | gate-verdict', () => {
   it('shows flaky tests without blocking by default, and blocks on them with --flaky fail', () => {
     write({
       'artifacts/unit/junit.xml': suite(fail('f')),
-      'artifacts/unit/rerun/junit.xml': suite(pass('f')).replace('00:00:00', '00:05:00'),
+      'artifacts/unit/attempt-2/junit.xml': suite(pass('f')).replace('00:00:00', '00:05:00'),
     });
     const warn = sh(`${merge} 'artifacts/**/*.xml' -q | ${gate} --json verdict.json`);
     expect(warn.code).toBe(0);
@@ -181,10 +181,11 @@ describe('junit-merge | gate-verdict', () => {
         details: 'trace',
         file: 'src/app.test.ts',
         line: 12,
+        summary: 'failed in 1 of 2 attempts',
         why: 'flaky',
         evidence: [
           { outcome: 'failed', message: 'expected 1, got 2', report: 'artifacts/unit/junit.xml' },
-          { outcome: 'passed', report: 'artifacts/unit/rerun/junit.xml' },
+          { outcome: 'passed', report: 'artifacts/unit/attempt-2/junit.xml' },
         ],
       },
     ]);

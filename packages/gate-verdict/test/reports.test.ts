@@ -20,7 +20,7 @@ const leg = (name: string, matrix?: Record<string, string | number>): TestgateRe
 });
 const test = (
   id: string,
-  outcome: 'passed' | 'failed',
+  outcome: 'passed' | 'failed' | 'flaky',
   extra: Record<string, unknown> = {},
 ): TestgateRecord =>
   ({
@@ -41,11 +41,62 @@ async function* stream(...records: TestgateRecord[]): AsyncGenerator<TestgateRec
 }
 
 describe('decideVerdict', () => {
+  it('derives each outcome from the attempts: a record that contradicts its own attempts is red, with an error', async () => {
+    const failedAttempt = [{ outcome: 'failed' as const, message: 'boom' }];
+    const contradictions: Array<TestgateRecord & { id: string }> = [
+      test('passed-over-failure', 'passed', { attempts: failedAttempt }),
+      test('flaky-all-failed', 'flaky', { attempts: [...failedAttempt, ...failedAttempt] }),
+      test('no-attempts', 'passed', { attempts: [] }),
+    ] as Array<TestgateRecord & { id: string }>;
+    for (const record of contradictions) {
+      const verdict = await decideVerdict(stream(leg('unit'), test('ok', 'passed'), record));
+      expect(verdict.verdict).toBe('red');
+      expect(verdict.reasons.map((r) => r.code)).toContain('test-contradicts-attempts');
+      expect(verdict.blocking.map((b) => b.id)).toEqual([record.id]);
+    }
+  });
+
+  it('says what the attempts show: failed in its only run, failed in 3 of 3 attempts', async () => {
+    const failed = { outcome: 'failed' as const, message: 'boom' };
+    const verdict = await decideVerdict(
+      stream(
+        leg('unit'),
+        test('once', 'failed'),
+        test('thrice', 'failed', { attempts: [failed, failed, failed] }),
+      ),
+    );
+    expect(verdict.blocking.map((b) => [b.id, b.summary])).toEqual([
+      ['once', 'failed in its only run'],
+      ['thrice', 'failed in 3 of 3 attempts'],
+    ]);
+    expect(verdict.reasons.find((r) => r.code === 'tests-failed')?.message).toBe(
+      '2 test(s) failed, first "once" in leg "unit": failed in its only run',
+    );
+  });
+
+  it('does not excuse a failure whose quarantine mark names no matching ledger entry', async () => {
+    for (const mark of [
+      { blocks: false },
+      { blocks: false, test: 'other', owner: 'a', reason: 'r', deadline: '2027-01-01' },
+    ]) {
+      const verdict = await decideVerdict(
+        stream(leg('unit'), test('ok', 'passed'), test('q', 'failed', { quarantine: mark })),
+      );
+      expect(verdict.verdict).toBe('red');
+      expect(verdict.counts.excused).toBe(0);
+      expect(verdict.reasons.map((r) => r.code)).toEqual([
+        'quarantine-mark-invalid',
+        'tests-failed',
+      ]);
+    }
+  });
+
   it('excuses a quarantined failure, citing its entry', async () => {
     const entry = {
       blocks: false,
       test: 'q',
       owner: 'team-a',
+      reason: 'races the clock',
       deadline: '2026-12-01',
       daysLeft: 2,
     };
@@ -60,6 +111,7 @@ describe('decideVerdict', () => {
         leg: 'unit',
         outcome: 'failed',
         message: 'q broke',
+        summary: 'failed in its only run',
         why: 'quarantined',
         evidence: entry,
       },

@@ -6,7 +6,7 @@ import type {
   LegRecord,
   TestRecord,
 } from '@testgate/stream';
-import { toJsonLine } from '@testgate/stream';
+import { foldOutcome, toJsonLine } from '@testgate/stream';
 import { type Dialect, dialectNamed } from './dialects/index.js';
 import { joinId, testKey } from './identity.js';
 import {
@@ -93,9 +93,14 @@ function firstOf(test: Test): ParsedCase {
   return test instanceof Group ? test.first : test;
 }
 
-/** Same file and suite path: what tells tests with one scope and name apart. */
-function sameOrigin(a: ParsedCase, b: ParsedCase): boolean {
-  return a.file === b.file && (a.suites === b.suites || a.suites.join('\u0000') === b.suites.join('\u0000'));
+/**
+ * Same file and suite path: what tells tests with one scope and name apart. With
+ * `lenientFile`, a file only one of them names does not tell them apart.
+ */
+function sameOrigin(a: ParsedCase, b: ParsedCase, lenientFile: boolean): boolean {
+  const sameFile =
+    a.file === b.file || (lenientFile && (a.file === undefined || b.file === undefined));
+  return sameFile && (a.suites === b.suites || a.suites.join('\u0000') === b.suites.join('\u0000'));
 }
 
 /**
@@ -160,7 +165,8 @@ export class LegFolder {
         if (seen instanceof Namesakes) seen.tests.push(testcase);
         else byName.set(name, new Namesakes([seen, testcase]));
         this.#countLone(testcase);
-        if (this.#keyOf(tests[0]!).logical !== key.logical) this.#acrossReports.add(joinId(scope, name));
+        if (this.#keyOf(tests[0]!).logical !== key.logical)
+          this.#acrossReports.add(joinId(scope, name));
         continue;
       }
       const group = this.#grouped(tests[at]!);
@@ -190,11 +196,12 @@ export class LegFolder {
 
   /** Whether `testcase` is more of `test`: a repeat in the same report, or its rerun's. */
   #joins(test: Test, testcase: ParsedCase, key: ReportKey): boolean {
-    if (!sameOrigin(firstOf(test), testcase)) return false;
     const last = test instanceof Group ? test.lastKey : this.#keys.get(test.report)!;
-    if (last === key) return true;
-    if (last.logical !== key.logical) return false;
-    const attempts = test instanceof Group && test.spans ? test.spans.map((s) => s.key.attempt) : [last.attempt];
+    if (last === key) return sameOrigin(firstOf(test), testcase, false);
+    // A rerun's report: the same path in an attempt folder (a file it leaves out is no other file).
+    if (last.logical !== key.logical || !sameOrigin(firstOf(test), testcase, true)) return false;
+    const attempts =
+      test instanceof Group && test.spans ? test.spans.map((s) => s.key.attempt) : [last.attempt];
     return !attempts.includes(key.attempt);
   }
 
@@ -241,7 +248,7 @@ export class LegFolder {
     this.#separateRuns.push(`${joinId(scope, name)} (${cases.length} in ${report.report})`);
   }
 
-/** The leg record, its diagnostics, and its tests in report order, made one by one. */
+  /** The leg record, its diagnostics, and its tests in report order, made one by one. */
   finish(input: LegInput): LegBatch {
     const reports = this.#reports.sort((a, b) => compareKeys(a.key, b.key)).map((r) => r.report);
     const drafts: DiagnosticDraft[] = reports.flatMap((r) => r.diagnostics);
@@ -342,8 +349,9 @@ function* testsInOrder(
     for (const [name, seen] of byName) {
       const id = joinId(scope, name);
       if (!(seen instanceof Namesakes)) yield toTestRecord(id, leg, seen);
-      else for (const [test, qualified] of qualifiedIds(id, seen.tests, logicalOf))
-        yield toTestRecord(qualified, leg, test);
+      else
+        for (const [test, qualified] of qualifiedIds(id, seen.tests, logicalOf))
+          yield toTestRecord(qualified, leg, test);
     }
   }
 }
@@ -388,7 +396,10 @@ function qualifiedIds(
     firsts.map((f) => f.suites.join(' / ')),
     shortPaths(tests.map(logicalOf)),
   ].filter((column) => new Set(column).size > 1);
-  const qualifiers = tests.map((_, n) => columns.map((column) => column[n]!).join(', '));
+  // The first field that tells them all apart alone, else every field that differs.
+  const alone = columns.find((column) => new Set(column).size === tests.length);
+  const used = alone ? [alone] : columns;
+  const qualifiers = tests.map((_, n) => used.map((column) => column[n]!).join(', '));
   const seen = new Map<string, number>();
   const counts = new Map<string, number>();
   for (const q of qualifiers) counts.set(q, (counts.get(q) ?? 0) + 1);
@@ -567,21 +578,6 @@ function toTestRecord(id: string, leg: string, seen: Test): TestRecord {
   return test;
 }
 
-/** Flaky when it both failed and passed; otherwise what its final non-skipped attempt was. */
-export function foldOutcome(attempts: readonly Attempt[]): TestRecord['outcome'] {
-  let passed = false;
-  let failed = false;
-  let final: AttemptOutcome = 'skipped';
-  for (const attempt of attempts) {
-    if (attempt.outcome === 'skipped') continue;
-    final = attempt.outcome;
-    if (attempt.outcome === 'passed') passed = true;
-    else failed = true;
-  }
-  if (passed && failed) return 'flaky';
-  return final;
-}
-
 /** Several testcase elements that stand for one run of one test. */
 function mergeCases(cases: ParsedCase[]): ParsedCase {
   const merged: ParsedCase = { ...cases[0]!, results: cases.flatMap((c) => c.results) };
@@ -608,6 +604,7 @@ function attemptsOf(testcase: ParsedCase, into: Attempt[]): void {
   }
   const own: ParsedResult[] = [];
   let mainAt = -1;
+  let reruns = false;
   for (const result of testcase.results) {
     if (
       result.kind === 'flakyFailure' ||
@@ -615,12 +612,20 @@ function attemptsOf(testcase: ParsedCase, into: Attempt[]): void {
       result.kind === 'rerunFailure' ||
       result.kind === 'rerunError'
     ) {
+      reruns ||= result.kind === 'rerunFailure' || result.kind === 'rerunError';
       into.push(resultAttempt(result, testcase.report));
     } else {
       if (mainAt === -1) mainAt = into.length;
       own.push(result);
     }
   }
+  // Reruns follow only a failure: a testcase with rerun elements and no failure of its
+  // own lost its first run's result, which is no pass.
+  if (reruns && !own.some((r) => r.kind === 'failure' || r.kind === 'error'))
+    own.push({
+      kind: 'failure',
+      message: "failed and was rerun (the first run's result was not written)",
+    });
   const main: Attempt = { outcome: 'passed' };
   if (own.length > 0) {
     own.sort((a, b) => SEVERITY_ORDER[outcomeOf(b)] - SEVERITY_ORDER[outcomeOf(a)]);

@@ -46,7 +46,11 @@ export async function mergeLeg(plan: LegPlan, options: ParseOptions = {}): Promi
   const folder = new LegFolder(TOOL);
   let earliest: string | undefined;
   const runs = reportRuns(plan.sources.map((source) => source.path));
-  for (const source of plan.sources) {
+  // The first run's reports first: a test's first testcase gives its file and line.
+  const sources = [...plan.sources].sort(
+    (a, b) => runs.get(a.path)!.attempt - runs.get(b.path)!.attempt,
+  );
+  for (const source of sources) {
     const report = await readReport(source, options);
     const run = runs.get(source.path)!;
     if (run.attempt !== 1) report.attempt = run.attempt;

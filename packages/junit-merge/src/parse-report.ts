@@ -109,6 +109,7 @@ export class ReportParser {
   #depth = 0;
   #root: string | undefined;
   #rootAttrs: Record<string, string> | undefined;
+  #firstSuiteFile: string | undefined;
   #notReport: string | undefined;
   readonly #emptyClaims: EmptyClaim[] = [];
   #rootTime: number | undefined;
@@ -235,7 +236,12 @@ export class ReportParser {
         const known = NOT_REPORTS[name];
         if (known !== undefined) {
           this.#notReport = known;
-          this.#diagnose('info', 'not-a-report', `left out: ${known}, not a test report`, this.#line());
+          this.#diagnose(
+            'info',
+            'not-a-report',
+            `left out: ${known}, not a test report`,
+            this.#line(),
+          );
           this.#broken = true;
           return;
         }
@@ -284,6 +290,8 @@ export class ReportParser {
     if (timestamp && (this.#earliest === undefined || timestamp < this.#earliest))
       this.#earliest = timestamp;
     this.#dialect ??= detectSuite(attrs, this.#context());
+    if (this.#firstSuiteFile === undefined && attrs.file !== undefined)
+      this.#firstSuiteFile = attrs.file;
     const declared = attrs.tests === undefined ? undefined : Number.parseInt(attrs.tests, 10);
     this.#suites.push({
       name: suiteName,
@@ -300,7 +308,10 @@ export class ReportParser {
   #openCase(attrs: Record<string, string>): void {
     const suite = this.#suites[this.#suites.length - 1];
     this.#dialect ??= detectTestcase(attrs, this.#context());
-    const rawFile = attrs.file ?? suite?.file;
+    const rawFile =
+      attrs.file ??
+      suite?.file ??
+      (this.#dialect?.fileOnFirstSuite ? this.#firstSuiteFile : undefined);
     const [file, lineFromFile] = rawFile === undefined ? NO_FILE : splitFileLine(rawFile);
     const line = attrs.line === undefined ? lineFromFile : Number.parseInt(attrs.line, 10);
     // Every field set, in one order: a million of these share one shape.

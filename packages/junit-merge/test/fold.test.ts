@@ -70,7 +70,9 @@ describe('foldLeg', () => {
   });
 
   it('keeps the same test name in two ordinary reports of a leg as two tests, qualified by report: a failure in one blocks', () => {
-    const py311 = report([tc('t', [fail], { report: 'leg/py311.xml' })], { report: 'leg/py311.xml' });
+    const py311 = report([tc('t', [fail], { report: 'leg/py311.xml' })], {
+      report: 'leg/py311.xml',
+    });
     const py312 = report([tc('t', [], { report: 'leg/py312.xml' })], { report: 'leg/py312.xml' });
     const { tests, leg, diagnostics } = fold([py311, py312]);
     expect(tests.map((t) => [t.id, t.outcome])).toEqual([

@@ -72,6 +72,7 @@ describe('junit-merge | quarantine-filter | gate-verdict', () => {
         leg: 'unit',
         outcome: 'failed',
         message: 'timing',
+        summary: 'failed in its only run',
         why: 'quarantined',
         evidence: { ...entry, blocks: false, daysLeft: 5, expired: false },
       },
@@ -88,7 +89,8 @@ describe('junit-merge | quarantine-filter | gate-verdict', () => {
       },
       {
         code: 'tests-failed',
-        message: '1 test(s) failed in every attempt, first "app.Spec::flaky 0" in leg "unit"',
+        message:
+          '1 test(s) failed, first "app.Spec::flaky 0" in leg "unit": failed in its only run',
       },
     ]);
   });

@@ -46,3 +46,4 @@ export type { ExpectedLeg } from './expected-legs.js';
 export { globMatcher } from './glob.js';
 export { writeFileAtomically } from './atomic-write.js';
 export { parseTimeSpan } from './time-span.js';
+export { attemptsSummary, foldOutcome } from './outcome.js';

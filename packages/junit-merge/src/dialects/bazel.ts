@@ -1,4 +1,13 @@
 import { type Dialect, classnameKey, distinctRuns } from './dialect.js';
+import type { ParsedCase } from '../model.js';
+
+/** The target alone when the testcase is the target, else as any classname-keyed test. */
+function targetKey(testcase: ParsedCase): [string, string] {
+  const suite = testcase.suites[testcase.suites.length - 1];
+  return testcase.classname === '' && suite === testcase.name
+    ? ['', testcase.name]
+    : classnameKey(testcase);
+}
 
 /**
  * The `test.xml` Bazel writes for a target whose runner wrote none: a suite named after
@@ -9,6 +18,6 @@ import { type Dialect, classnameKey, distinctRuns } from './dialect.js';
 export const bazel: Dialect = {
   name: 'bazel',
   detect: { suite: (attrs) => attrs.name?.startsWith('//') === true && attrs.name.includes(':') },
-  key: classnameKey,
+  key: targetKey,
   readRepeats: distinctRuns,
 };

@@ -7,7 +7,10 @@ import { type Dialect, distinctRuns, isFailing } from './dialect.js';
  * `SKIP_REGULAR_EXPRESSION_MATCHED`) is one: a test that could not start ("Unable to find
  * executable", a failed fixture) fails the ctest run, so it is an error here too.
  */
-function ctestResults(testcase: ParsedCase, attrs: Readonly<Record<string, string>>): ParsedResult[] {
+function ctestResults(
+  testcase: ParsedCase,
+  attrs: Readonly<Record<string, string>>,
+): ParsedResult[] {
   const { results } = testcase;
   switch (attrs.status) {
     case 'disabled':
@@ -18,7 +21,9 @@ function ctestResults(testcase: ParsedCase, attrs: Readonly<Record<string, strin
       return [{ kind: 'error', message: `not run: ${skip?.message ?? 'ctest could not run it'}` }];
     }
     case 'fail':
-      return results.some(isFailing) ? results : [...results, { kind: 'failure', message: 'failed' }];
+      return results.some(isFailing)
+        ? results
+        : [...results, { kind: 'failure', message: 'failed' }];
     default:
       return results;
   }

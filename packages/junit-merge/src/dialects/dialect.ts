@@ -32,9 +32,7 @@ export interface Detection {
  *   as separate tests, each with its own result.
  */
 export type RepeatReading =
-  | { as: 'attempts'; cases: ParsedCase[] }
-  | { as: 'one-run' }
-  | { as: 'distinct' };
+  { as: 'attempts'; cases: ParsedCase[] } | { as: 'one-run' } | { as: 'distinct' };
 
 export interface Dialect {
   /** The producer's name, as recorded in a leg's `producers`. */
@@ -50,6 +48,11 @@ export interface Dialect {
    * `executed`) are read; only called for a testcase that has such attributes.
    */
   results?(testcase: ParsedCase, attrs: Readonly<Record<string, string>>): ParsedResult[];
+  /**
+   * The report's first suite names the file of every test in it (mocha-junit-reporter
+   * writes the spec's path on its "Root Suite" only).
+   */
+  readonly fileOnFirstSuite?: boolean;
   /** How several testcases of one test in one report are read (never called with fewer than two). */
   readRepeats(cases: ParsedCase[]): RepeatReading;
 }

@@ -3,7 +3,18 @@ import { type Dialect, classnameKey, distinctRuns, isFailing, withResult } from 
 
 // Outcome words that writers without result elements put in `status` or `result` (tst,
 // Bazel, files converted from NUnit/xUnit). Anything else is read as a normal run.
-const NOT_RUN = new Set(['notrun', 'not_run', 'not run', 'disabled', 'suppressed', 'skipped', 'skip', 'ignored', 'notexecuted', 'inconclusive']);
+const NOT_RUN = new Set([
+  'notrun',
+  'not_run',
+  'not run',
+  'disabled',
+  'suppressed',
+  'skipped',
+  'skip',
+  'ignored',
+  'notexecuted',
+  'inconclusive',
+]);
 const FAILED = new Set(['fail', 'failed', 'failure']);
 const ERRORED = new Set(['error', 'errored']);
 
@@ -20,12 +31,15 @@ export function attributeResults(
   const failing = testcase.results.some(isFailing);
   for (const word of words) {
     if (word === undefined || failing) continue;
-    if (ERRORED.has(word)) return withResult(testcase, { kind: 'error', message: `${word} (from its attributes)` });
-    if (FAILED.has(word)) return withResult(testcase, { kind: 'failure', message: `${word} (from its attributes)` });
+    if (ERRORED.has(word))
+      return withResult(testcase, { kind: 'error', message: `${word} (from its attributes)` });
+    if (FAILED.has(word))
+      return withResult(testcase, { kind: 'failure', message: `${word} (from its attributes)` });
   }
   if (testcase.results.length > 0) return testcase.results;
   const notRun = words.find((w) => w !== undefined && NOT_RUN.has(w));
-  if (notRun !== undefined) return [{ kind: 'skipped', message: `${notRun} (from its attributes)` }];
+  if (notRun !== undefined)
+    return [{ kind: 'skipped', message: `${notRun} (from its attributes)` }];
   if (attrs.executed?.trim().toLowerCase() === 'false')
     return [{ kind: 'skipped', message: 'not executed (from its attributes)' }];
   return testcase.results;

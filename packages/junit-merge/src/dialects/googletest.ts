@@ -7,7 +7,10 @@ import { attributeResults } from './generic.js';
  * 1.10's `GTEST_SKIP` wrote `result="skipped"` with no element. `status="run"
  * result="completed"` is a normal run.
  */
-function googletestResults(testcase: ParsedCase, attrs: Readonly<Record<string, string>>): ParsedResult[] {
+function googletestResults(
+  testcase: ParsedCase,
+  attrs: Readonly<Record<string, string>>,
+): ParsedResult[] {
   if (testcase.results.length === 0) {
     if (attrs.status === 'notrun' || attrs.result === 'suppressed')
       return [{ kind: 'skipped', message: 'disabled (not run)' }];

@@ -9,8 +9,7 @@ import { type Dialect, distinctRuns } from './dialect.js';
 export const playwright: Dialect = {
   name: 'playwright',
   detect: {
-    suite: (attrs, { root }) =>
-      root !== undefined && 'id' in root && attrs.hostname !== undefined,
+    suite: (attrs, { root }) => root !== undefined && 'id' in root && attrs.hostname !== undefined,
   },
   key: (testcase) => [
     testcase.project ? `[${testcase.project}] ${testcase.classname}` : testcase.classname,

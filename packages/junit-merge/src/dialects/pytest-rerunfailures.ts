@@ -19,7 +19,8 @@ export function readPytestReruns(cases: readonly ParsedCase[]): RepeatReading {
             ...c.results,
             {
               kind: 'failure',
-              message: 'failed and was rerun (the rerun plugin wrote this attempt without its failure)',
+              message:
+                'failed and was rerun (the rerun plugin wrote this attempt without its failure)',
             },
           ],
         },

@@ -69,6 +69,10 @@ export interface TestRef {
    * The failure's body (usually a stack trace).
    */
   details?: string;
+  /**
+   * What the attempts say happened, in words: failed in its only run, failed in 3 of 3 attempts.
+   */
+  summary?: string;
 }
 /**
  * flake-detect's verdict on the test, from this run and the history window.
