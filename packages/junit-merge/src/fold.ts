@@ -80,9 +80,14 @@ type Test = ParsedCase | Group;
  * with a qualifier in its id.
  */
 class Namesakes {
+  /** The id they share. */
+  readonly id: string;
   readonly tests: Test[];
+  /** Whether they come from several reports (not only repeats within one). */
+  acrossReports = false;
 
-  constructor(tests: Test[]) {
+  constructor(id: string, tests: Test[]) {
+    this.id = id;
     this.tests = tests;
   }
 }
@@ -91,6 +96,11 @@ type Seen = Test | Namesakes;
 
 function firstOf(test: Test): ParsedCase {
   return test instanceof Group ? test.first : test;
+}
+
+/** Whether `test` was last seen in the report `testcase` is from (whose key is `key`). */
+function inReport(test: Test, testcase: ParsedCase, key: ReportKey): boolean {
+  return test instanceof Group ? test.lastKey === key : test.report === testcase.report;
 }
 
 /**
@@ -123,8 +133,8 @@ export class LegFolder {
   readonly #keys = new Map<string, ReportKey>();
   /** Ids of tests a report repeats that its producer writes as separate runs. */
   readonly #separateRuns: string[] = [];
-  /** Ids shared by tests of several reports of the leg. */
-  readonly #acrossReports = new Set<string>();
+  /** Tests that share an id. */
+  readonly #namesakes: Namesakes[] = [];
   #duration: number | undefined;
 
   constructor(tool: string) {
@@ -158,18 +168,26 @@ export class LegFolder {
         this.#countLone(testcase);
         continue;
       }
-      const tests = seen instanceof Namesakes ? seen.tests : [seen];
-      const at = tests.findIndex((test) => this.#joins(test, testcase, key));
+      const at =
+        seen instanceof Namesakes
+          ? this.#joinedNamesake(seen, testcase, key)
+          : this.#joins(seen, testcase, key)
+            ? 0
+            : -1;
       if (at === -1) {
         // Another test of the same name: kept apart.
-        if (seen instanceof Namesakes) seen.tests.push(testcase);
-        else byName.set(name, new Namesakes([seen, testcase]));
+        const namesakes =
+          seen instanceof Namesakes ? seen : new Namesakes(joinId(scope, name), [seen]);
+        if (namesakes !== seen) {
+          byName.set(name, namesakes);
+          this.#namesakes.push(namesakes);
+        }
+        namesakes.tests.push(testcase);
+        namesakes.acrossReports ||= this.#keyOf(namesakes.tests[0]!).logical !== key.logical;
         this.#countLone(testcase);
-        if (this.#keyOf(tests[0]!).logical !== key.logical)
-          this.#acrossReports.add(joinId(scope, name));
         continue;
       }
-      const group = this.#grouped(tests[at]!);
+      const group = this.#grouped(seen instanceof Namesakes ? seen.tests[at]! : seen);
       if (seen instanceof Namesakes) seen.tests[at] = group;
       else byName.set(name, group);
       if (group.lastKey === key) {
@@ -194,10 +212,29 @@ export class LegFolder {
     return test instanceof Group ? test.firstKey : this.#keys.get(test.report)!;
   }
 
+  /**
+   * Which of the namesakes `testcase` is more of, or -1. In a report of the first run only
+   * a namesake from the same report can be, and those are the last ones added: the search
+   * stops at the first from another report, so a title repeated in a hundred files of the
+   * leg costs one step, not a hundred.
+   */
+  #joinedNamesake(namesakes: Namesakes, testcase: ParsedCase, key: ReportKey): number {
+    const { tests } = namesakes;
+    if (key.attempt !== 1) return tests.findIndex((test) => this.#joins(test, testcase, key));
+    for (let n = tests.length - 1; n >= 0; n--) {
+      const test = tests[n]!;
+      if (!inReport(test, testcase, key)) return -1;
+      if (sameOrigin(firstOf(test), testcase, false)) return n;
+    }
+    return -1;
+  }
+
   /** Whether `testcase` is more of `test`: a repeat in the same report, or its rerun's. */
   #joins(test: Test, testcase: ParsedCase, key: ReportKey): boolean {
+    if (inReport(test, testcase, key)) return sameOrigin(firstOf(test), testcase, false);
+    // Two reports of the first run hold two tests (reports are read in attempt order).
+    if (key.attempt === 1) return false;
     const last = test instanceof Group ? test.lastKey : this.#keys.get(test.report)!;
-    if (last === key) return sameOrigin(firstOf(test), testcase, false);
     // A rerun's report: the same path in an attempt folder (a file it leaves out is no other file).
     if (last.logical !== key.logical || !sameOrigin(firstOf(test), testcase, true)) return false;
     const attempts =
@@ -239,8 +276,12 @@ export class LegFolder {
     const [scope, name] = testKey(cases[0]!, dialect);
     const byName = this.#groups.get(scope)!;
     const seen = byName.get(name)!;
-    const namesakes = seen instanceof Namesakes ? seen : new Namesakes([seen as Test]);
-    byName.set(name, namesakes);
+    let namesakes = seen;
+    if (!(namesakes instanceof Namesakes)) {
+      namesakes = new Namesakes(joinId(scope, name), [seen as Test]);
+      byName.set(name, namesakes);
+      this.#namesakes.push(namesakes);
+    }
     for (const testcase of cases.slice(1)) {
       namesakes.tests.push(testcase);
       this.#countLone(testcase);
@@ -265,12 +306,12 @@ export class LegFolder {
         hint: `if they are reruns, put the rerun's reports in a folder attempt-2 below the leg; otherwise give the tests distinct names`,
       });
     }
-    if (this.#acrossReports.size > 0) {
-      const [first] = this.#acrossReports;
+    const acrossReports = this.#namesakes.filter((n) => n.acrossReports);
+    if (acrossReports.length > 0) {
       drafts.push({
         severity: 'info',
         code: 'id-qualified',
-        message: `${this.#acrossReports.size} test id(s) are in several reports of the leg, e.g. ${JSON.stringify(first)}: each report's kept as a test of its own, its id qualified with "@ <report>"`,
+        message: `${acrossReports.length} test id(s) are in several reports of the leg, e.g. ${JSON.stringify(acrossReports[0]!.id)}: each report's kept as a test of its own, its id qualified with "@ <report>"`,
         hint: "if one report is a rerun of another, put the rerun's reports in a folder attempt-2 below the leg",
       });
     }
@@ -314,7 +355,10 @@ export class LegFolder {
       leg: input.name,
       ...d,
     }));
-    const logicalOf = (test: Test): string => this.#keyOf(test).logical;
+    // A report as a qualifier names: its path below the folder all the leg's reports share.
+    const logical = [...new Set(this.#reports.map((r) => r.key.logical))];
+    const short = new Map(shortPaths(logical).map((name, n) => [logical[n]!, name]));
+    const logicalOf = (test: Test): string => short.get(this.#keyOf(test).logical)!;
     return {
       leg,
       diagnostics,
@@ -350,7 +394,7 @@ function* testsInOrder(
       const id = joinId(scope, name);
       if (!(seen instanceof Namesakes)) yield toTestRecord(id, leg, seen);
       else
-        for (const [test, qualified] of qualifiedIds(id, seen.tests, logicalOf))
+        for (const [test, qualified] of qualifiedIds(seen, logicalOf))
           yield toTestRecord(qualified, leg, test);
     }
   }
@@ -368,13 +412,28 @@ function* testLinesInOrder(
     const idPrefix = scope === '' ? '"' : JSON.stringify(`${scope}::`).slice(0, -1);
     for (const [name, seen] of byName) {
       if (seen instanceof Namesakes) {
-        for (const [test, id] of qualifiedIds(joinId(scope, name), seen.tests, logicalOf))
-          yield toJsonLine(toTestRecord(id, leg, test), { tool });
+        for (const [test, id] of qualifiedIds(seen, logicalOf)) {
+          yield (
+            (test instanceof Group
+              ? undefined
+              : plainLine(JSON.stringify(id), undefined, json, test)) ??
+            toJsonLine(toTestRecord(id, leg, test), { tool })
+          );
+        }
         continue;
       }
+      if (seen instanceof Group) {
+        yield toJsonLine(toTestRecord(joinId(scope, name), leg, seen), { tool });
+        continue;
+      }
+      const nameJson = JSON.stringify(name);
       yield (
-        (seen instanceof Group ? undefined : plainLine(idPrefix, name, json, seen)) ??
-        toJsonLine(toTestRecord(joinId(scope, name), leg, seen), { tool })
+        plainLine(
+          `${idPrefix}${nameJson.slice(1)}`,
+          name === seen.name ? nameJson : undefined,
+          json,
+          seen,
+        ) ?? toJsonLine(toTestRecord(joinId(scope, name), leg, seen), { tool })
       );
     }
   }
@@ -386,34 +445,34 @@ function* testLinesInOrder(
  * does (`Basic::Works @ a/test.xml`, `C::m @ #2`). Stable for the same input.
  */
 function qualifiedIds(
-  id: string,
-  tests: readonly Test[],
-  logicalOf: (test: Test) => string,
-): Map<Test, string> {
+  { id, tests }: Namesakes,
+  reportOf: (test: Test) => string,
+): Array<[Test, string]> {
   const firsts = tests.map(firstOf);
-  const columns = [
-    shortPaths(firsts.map((f) => f.file ?? '')),
-    firsts.map((f) => f.suites.join(' / ')),
-    shortPaths(tests.map(logicalOf)),
-  ].filter((column) => new Set(column).size > 1);
+  const differ = (value: (first: ParsedCase) => unknown): boolean =>
+    firsts.some((f) => value(f) !== value(firsts[0]!));
+  const columns: string[][] = [];
+  if (differ((f) => f.file)) columns.push(shortPaths(firsts.map((f) => f.file ?? '')));
+  if (differ((f) => f.suites) && new Set(firsts.map((f) => f.suites.join('\u0000'))).size > 1)
+    columns.push(firsts.map((f) => f.suites.join(' / ')));
+  const reports = tests.map(reportOf);
+  if (reports.some((r) => r !== reports[0])) columns.push(reports);
   // The first field that tells them all apart alone, else every field that differs.
   const alone = columns.find((column) => new Set(column).size === tests.length);
   const used = alone ? [alone] : columns;
   const qualifiers = tests.map((_, n) => used.map((column) => column[n]!).join(', '));
-  const seen = new Map<string, number>();
   const counts = new Map<string, number>();
   for (const q of qualifiers) counts.set(q, (counts.get(q) ?? 0) + 1);
-  const ids = new Map<Test, string>();
-  tests.forEach((test, n) => {
+  const ordinals = new Map<string, number>();
+  return tests.map((test, n) => {
     let q = qualifiers[n]!;
     if (counts.get(q)! > 1) {
-      const ordinal = (seen.get(q) ?? 0) + 1;
-      seen.set(q, ordinal);
+      const ordinal = (ordinals.get(q) ?? 0) + 1;
+      ordinals.set(q, ordinal);
       q = q === '' ? `#${ordinal}` : `${q} #${ordinal}`;
     }
-    ids.set(test, `${id} @ ${q}`);
+    return [test, `${id} @ ${q}`];
   });
-  return ids;
 }
 
 /** Paths without the folders they all share, so a qualifier says only what differs. */
@@ -481,15 +540,14 @@ class RepeatedJson {
  * any other testcase.
  */
 function plainLine(
-  idPrefix: string,
-  name: string,
+  idJson: string,
+  nameJson: string | undefined,
   json: RepeatedJson,
   c: ParsedCase,
 ): string | undefined {
   if (c.results.length !== 0 || c.stdout !== undefined || c.stderr !== undefined || c.properties)
     return undefined;
-  const nameJson = JSON.stringify(name);
-  let line = `{"type":"test","id":${idPrefix}${nameJson.slice(1)},"leg":${json.leg},"outcome":"passed","name":${name === c.name ? nameJson : JSON.stringify(c.name)},"classname":${json.classname(c)}${json.suite(c)}${json.file(c)}`;
+  let line = `{"type":"test","id":${idJson},"leg":${json.leg},"outcome":"passed","name":${nameJson ?? JSON.stringify(c.name)},"classname":${json.classname(c)}${json.suite(c)}${json.file(c)}`;
   if (c.line !== undefined) line += `,"line":${c.line}`;
   return c.duration === undefined
     ? `${line},"attempts":[{"outcome":"passed"}]}\n`
