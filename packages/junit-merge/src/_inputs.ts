@@ -1,15 +1,10 @@
-import { stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { glob, isDynamicPattern } from 'tinyglobby';
+import { isAbsolute, relative, sep } from 'node:path';
 import { type CliIo, InputError, UsageError } from '@testgate/stream';
 import type { ExpectedLeg } from '@testgate/stream';
 import { groupByLeg } from './legs.js';
 import { type LegSources, TOOL } from './merge.js';
-import { type ReportSource, fileSource } from './read-report.js';
-
-// tinyglobby rather than globby: a run's glob costs 40 ms instead of 150-180 (loading
-// included), about 4% of a million-testcase merge.
-const GLOB_OPTIONS = { absolute: true, onlyFiles: true, dot: true };
+import { type ReportSource, fileSource, skippedSource } from './read-report.js';
+import { MissingInputError, findReports } from './report-files.js';
 
 /** Expands the inputs into report sources, grouped into legs. */
 export async function findLegs(
@@ -25,33 +20,20 @@ export async function findLegs(
       `see ${TOOL} --help`,
     );
   }
-  const files = new Set<string>();
-  const roots: string[] = [];
-  let stdin = false;
-  for (const input of inputs) {
-    if (input === '-') {
-      stdin = true;
-    } else if (isDynamicPattern(input)) {
-      roots.push(resolve(io.cwd, staticBase(input)));
-      const matches = await glob(input, { ...GLOB_OPTIONS, cwd: io.cwd });
-      for (const match of matches) files.add(match);
-    } else {
-      const path = resolve(io.cwd, input);
-      const info = await stat(path).catch(() => undefined);
-      if (!info)
-        throw new InputError(
-          'no such file',
-          { file: input },
-          'check the path, or quote a glob so the shell does not expand it',
-        );
-      if (info.isDirectory()) {
-        roots.push(path);
-        const matches = await glob('**/*.xml', { ...GLOB_OPTIONS, cwd: path });
-        for (const match of matches) files.add(match);
-      } else files.add(path);
-    }
-  }
-  if (files.size === 0 && !stdin && !expect) {
+  const stdin = inputs.includes('-');
+  const found = await findReports(
+    inputs.filter((i) => i !== '-'),
+    io.cwd,
+  ).catch((error: unknown) => {
+    if (error instanceof MissingInputError)
+      throw new InputError(
+        'no such file',
+        { file: error.input },
+        'check the path, or quote a glob so the shell does not expand it',
+      );
+    throw error;
+  });
+  if (found.files.length === 0 && found.skipped.length === 0 && !stdin && !expect) {
     throw new InputError(
       `no report matched ${inputs.map((i) => JSON.stringify(i)).join(', ')}`,
       { file: inputs.join(' ') },
@@ -63,34 +45,26 @@ export async function findLegs(
     const shown = rel === '' || rel.startsWith('..') || isAbsolute(rel) ? path : rel;
     return sep === '/' ? shown : shown.split(sep).join('/');
   };
-  const sorted = [...files].sort();
+  const skipped = new Map(found.skipped.map((s) => [s.path, s.what]));
+  const sorted = [...found.files, ...skipped.keys()].sort();
+  const sourceOf = (path: string): ReportSource => {
+    const what = skipped.get(path);
+    return what === undefined ? fileSource(path, display(path)) : skippedSource(display(path), what);
+  };
   const stdinSource: ReportSource = {
     path: '-',
     read: () => io.stdin as AsyncIterable<Uint8Array>,
   };
   if (forcedLeg !== undefined) {
-    const sources = sorted.map((f) => fileSource(f, display(f)));
+    const sources = sorted.map(sourceOf);
     if (stdin) sources.push(stdinSource);
     return [{ name: forcedLeg, sources }];
   }
   const slashed = (path: string): string => path.split(sep).join('/');
-  const legs: LegSources[] = [...groupByLeg(sorted.map(slashed), roots.map(slashed))].map(
-    ([name, paths]) => ({
-      name,
-      sources: paths.map((p) => fileSource(p, display(p))),
-    }),
+  const byPath = new Map(sorted.map((p) => [slashed(p), p]));
+  const legs: LegSources[] = [...groupByLeg([...byPath.keys()], found.roots.map(slashed))].map(
+    ([name, paths]) => ({ name, sources: paths.map((p) => sourceOf(byPath.get(p)!)) }),
   );
   if (stdin) legs.push({ name: 'stdin', sources: [stdinSource] });
   return legs;
-}
-
-/** The folder part of a glob before its first wildcard: for `artifacts/<glob>/*.xml`, `artifacts`. */
-function staticBase(pattern: string): string {
-  const parts = pattern.split('/');
-  const fixed: string[] = [];
-  for (const part of parts.slice(0, -1)) {
-    if (part !== '' && isDynamicPattern(part)) break;
-    fixed.push(part);
-  }
-  return fixed.length === 1 && fixed[0] === '' ? '/' : fixed.join('/') || '.';
 }

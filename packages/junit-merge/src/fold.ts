@@ -136,13 +136,22 @@ export class LegFolder {
   /** Tests that share an id. */
   readonly #namesakes: Namesakes[] = [];
   #duration: number | undefined;
+  #lastAttempt = 1;
 
   constructor(tool: string) {
     this.#tool = tool;
   }
 
-  /** Folds one report in; its parsed testcases are not kept. */
+  /**
+   * Folds one report in; its parsed testcases are not kept. A rerun's reports (attempt 2
+   * and on) come after those of the runs before it.
+   */
   add(report: ParsedReport): void {
+    if ((report.attempt ?? 1) < this.#lastAttempt)
+      throw new Error(
+        `report ${report.report} of attempt ${report.attempt ?? 1} added after attempt ${this.#lastAttempt}`,
+      );
+    this.#lastAttempt = report.attempt ?? 1;
     const key: ReportKey = {
       attempt: report.attempt ?? 1,
       timestamp: report.earliestTimestamp ?? '',
@@ -374,7 +383,8 @@ export function foldLeg(
   tool: string,
 ): LegBatch & { tests: TestRecord[] } {
   const folder = new LegFolder(tool);
-  for (const report of input.reports) folder.add(report);
+  const byAttempt = [...input.reports].sort((a, b) => (a.attempt ?? 1) - (b.attempt ?? 1));
+  for (const report of byAttempt) folder.add(report);
   const batch = folder.finish(input);
   return { ...batch, tests: [...batch.tests] };
 }
@@ -477,6 +487,7 @@ function qualifiedIds(
 
 /** Paths without the folders they all share, so a qualifier says only what differs. */
 function shortPaths(paths: readonly string[]): string[] {
+  if (paths.length === 0) return [];
   const split = paths.map((p) => p.split('/'));
   let common = 0;
   const shortest = Math.min(...split.map((parts) => parts.length - 1));

@@ -1,4 +1,5 @@
 import {
+  type DetectContext,
   type Dialect,
   detectComment,
   detectProperty,
@@ -338,12 +339,22 @@ export class ReportParser {
     }
   }
 
-  #context() {
-    return {
-      report: this.#report,
-      root: this.#rootAttrs,
-      suite: this.#suites[this.#suites.length - 1]?.attrs,
-    };
+  // One object for every detection hook, brought up to date when asked for: a report no
+  // dialect recognises asks at every testcase.
+  readonly #detectContext: {
+    report: string;
+    root?: Record<string, string>;
+    suite?: Record<string, string>;
+  } = {
+    report: '',
+  };
+
+  #context(): DetectContext {
+    const context = this.#detectContext;
+    context.report = this.#report;
+    context.root = this.#rootAttrs;
+    context.suite = this.#suites[this.#suites.length - 1]?.attrs;
+    return context as DetectContext;
   }
 
   #openResult(kind: ResultKind, attrs: Record<string, string>): void {

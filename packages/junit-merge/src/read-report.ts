@@ -10,6 +10,8 @@ export interface ReportSource {
   read: () => AsyncIterable<Uint8Array>;
   /** The file on disk, when the report is one (a worker thread can then read it itself). */
   file?: string;
+  /** What the path is when it is no regular file (a FIFO, a device): it is not read. */
+  skipped?: string;
 }
 
 const READ_CHUNK = 1 << 20;
@@ -36,6 +38,12 @@ export function fileSource(path: string, displayPath = path): ReportSource {
   return { path: displayPath, file: path, read };
 }
 
+/** A path that matched but is no regular file: nothing is read from it, and it is said so. */
+export function skippedSource(displayPath: string, what: string): ReportSource {
+  // eslint-disable-next-line @typescript-eslint/require-await
+  return { path: displayPath, read: async function* () {}, skipped: what };
+}
+
 /**
  * Reads and parses one report. Never throws for bad input: an unreadable file comes back
  * as a report with an error diagnostic.
@@ -44,6 +52,24 @@ export async function readReport(
   source: ReportSource,
   options: ParseOptions = {},
 ): Promise<ParsedReport> {
+  if (source.skipped !== undefined) {
+    return {
+      report: source.path,
+      producer: undefined,
+      cases: [],
+      readable: false,
+      notReport: source.skipped,
+      diagnostics: [
+        {
+          severity: 'warning',
+          code: 'report-skipped',
+          message: `not read: ${source.skipped}, not a regular file`,
+          file: source.path,
+          hint: 'only regular files are read; remove it from the artifacts, or name the file it stands for',
+        },
+      ],
+    };
+  }
   const parser = new ReportParser(source.path, options);
   let decoder: ChunkDecoder | undefined;
   try {

@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdtempSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -81,6 +90,46 @@ describe('junit-merge CLI', () => {
     expect(await legsOf(['artifacts/*'])).toEqual(['top']);
     expect(await legsOf(['artifacts/**/*.xml'])).toEqual(['.hidden-22', 'api-22', 'top']);
     expect(await legsOf(['artifacts'])).toEqual(['.hidden-22', 'api-22', 'top']);
+  });
+
+  it('reads a leg whose folder name holds a line break, by glob and by folder: its failure is not lost', async () => {
+    artifacts({ 'evil\nleg/junit.xml': failing, 'ok/junit.xml': passing });
+    for (const input of ['artifacts/**/*.xml', 'artifacts']) {
+      const { code, stdout } = await merge([input, '-q'], { cwd: dir });
+      expect(code).toBe(0);
+      const legs = records(stdout).filter((r): r is LegRecord => r.type === 'leg');
+      expect(legs.map((l) => [l.name, l.counts.failed])).toEqual([
+        ['evil\nleg', 1],
+        ['ok', 0],
+      ]);
+    }
+  });
+
+  it('reads regular files only: a FIFO is skipped with a warning instead of hanging, a symlink loop reads each report once', async () => {
+    artifacts({ 'api/junit.xml': passing });
+    execFileSync('mkfifo', [join(dir, 'artifacts/api/pipe.xml')]);
+    symlinkSync('..', join(dir, 'artifacts/api/loop'));
+    const { code, stdout } = await merge(['artifacts', '-q'], { cwd: dir });
+    expect(code).toBe(0);
+    const out = records(stdout);
+    expect(out.filter((r) => r.type === 'leg').map((l) => (l as LegRecord).files)).toEqual([
+      ['artifacts/api/junit.xml'],
+    ]);
+    expect(
+      out.flatMap((r) => (r.type === 'diagnostic' ? [[r.severity, r.code, r.file]] : [])),
+    ).toEqual([['warning', 'report-skipped', 'artifacts/api/pipe.xml']]);
+  });
+
+  it('takes an argument that names an existing file literally, glob characters and $(…) included', async () => {
+    artifacts({ 'api/[1] $(touch x).xml': failing });
+    const { code, stdout } = await merge(['artifacts/api/[1] $(touch x).xml', '-q'], { cwd: dir });
+    expect(code).toBe(0);
+    expect(
+      records(stdout)
+        .filter((r) => r.type === 'test')
+        .map((t) => (t as TestRecord).outcome),
+    ).toEqual(['failed']);
+    expect(existsSync(join(dir, 'x'))).toBe(false);
   });
 
   it('records an expected leg with no report as missing, with an error diagnostic, and exits 0', async () => {

@@ -1,5 +1,7 @@
 import { type Dialect, classnameKey, distinctRuns } from './dialect.js';
 
+const OUTLINE_ROW = /^Example #\d+(\.\d+)*$/;
+
 /**
  * Cucumber's JUnit platform engine: one suite per feature; every row of a scenario
  * outline is written with the same names (`Examples`, `Example #1.1`): separate runs, and
@@ -7,7 +9,10 @@ import { type Dialect, classnameKey, distinctRuns } from './dialect.js';
  */
 export const cucumber: Dialect = {
   name: 'cucumber',
-  detect: { testcase: (attrs) => /^Example #\d+(\.\d+)*$/.test(attrs.name ?? '') },
+  detect: {
+    testcase: (attrs) =>
+      attrs.name?.startsWith('Example #') === true && OUTLINE_ROW.test(attrs.name),
+  },
   key: classnameKey,
   readRepeats: distinctRuns,
 };

@@ -57,12 +57,12 @@ export function dialectNamed(name: string | undefined): Dialect {
 type Hook = keyof Detection;
 
 // Each hook's dialects, so that an element is only shown to those that look at it.
-const WATCHING = new Map<Hook, Dialect[]>(
-  (['root', 'suite', 'testcase', 'property', 'comment'] as const).map((hook) => [
-    hook,
-    DIALECTS.filter((d) => d.detect[hook] !== undefined),
-  ]),
-);
+const watching = (hook: Hook): Dialect[] => DIALECTS.filter((d) => d.detect[hook] !== undefined);
+const ROOT = watching('root');
+const SUITE = watching('suite');
+const TESTCASE = watching('testcase');
+const PROPERTY = watching('property');
+const COMMENT = watching('comment');
 
 /** The first dialect whose evidence an element is, if any. */
 export function detectRoot(
@@ -70,21 +70,22 @@ export function detectRoot(
   attrs: Readonly<Record<string, string>>,
   context: DetectContext,
 ): Dialect | undefined {
-  return WATCHING.get('root')!.find((d) => d.detect.root!(name, attrs, context));
+  return ROOT.find((d) => d.detect.root!(name, attrs, context));
 }
 
 export function detectSuite(
   attrs: Readonly<Record<string, string>>,
   context: DetectContext,
 ): Dialect | undefined {
-  return WATCHING.get('suite')!.find((d) => d.detect.suite!(attrs, context));
+  return SUITE.find((d) => d.detect.suite!(attrs, context));
 }
 
 export function detectTestcase(
   attrs: Readonly<Record<string, string>>,
   context: DetectContext,
 ): Dialect | undefined {
-  return WATCHING.get('testcase')!.find((d) => d.detect.testcase!(attrs, context));
+  for (const dialect of TESTCASE) if (dialect.detect.testcase!(attrs, context)) return dialect;
+  return undefined;
 }
 
 export function detectProperty(
@@ -92,9 +93,9 @@ export function detectProperty(
   value: string | undefined,
   context: DetectContext,
 ): Dialect | undefined {
-  return WATCHING.get('property')!.find((d) => d.detect.property!(name, value, context));
+  return PROPERTY.find((d) => d.detect.property!(name, value, context));
 }
 
 export function detectComment(text: string): Dialect | undefined {
-  return WATCHING.get('comment')!.find((d) => d.detect.comment!(text));
+  return COMMENT.find((d) => d.detect.comment!(text));
 }
