@@ -49,7 +49,9 @@ export async function findLegs(
   const sorted = [...found.files, ...skipped.keys()].sort();
   const sourceOf = (path: string): ReportSource => {
     const what = skipped.get(path);
-    return what === undefined ? fileSource(path, display(path)) : skippedSource(display(path), what);
+    return what === undefined
+      ? fileSource(path, display(path))
+      : skippedSource(display(path), what);
   };
   const stdinSource: ReportSource = {
     path: '-',

@@ -40,7 +40,6 @@ export function fileSource(path: string, displayPath = path): ReportSource {
 
 /** A path that matched but is no regular file: nothing is read from it, and it is said so. */
 export function skippedSource(displayPath: string, what: string): ReportSource {
-  // eslint-disable-next-line @typescript-eslint/require-await
   return { path: displayPath, read: async function* () {}, skipped: what };
 }
 
