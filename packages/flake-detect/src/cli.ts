@@ -197,6 +197,11 @@ async function detect(
           "--record needs the run's commit, and the stream's run record has none",
           'run in CI, or give junit-merge --commit (and --run-id) when running locally',
         );
+      if (args.record && query.current.time > io.now().getTime() + CLOCK_SKEW_MS)
+        throw new UsageError(
+          `--record refuses a run that starts in the future: startedAt ${new Date(query.current.time).toISOString()} is after now (${io.now().toISOString()}) by more than ${CLOCK_SKEW_MS / 60_000} minutes`,
+          "check the reports' timestamps and the runner's clock, or give junit-merge --started-at",
+        );
       const index = await loadHistory(store, query, { minShare: outageShare / 100 });
       runs = index.runCount;
       return index;
@@ -218,8 +223,9 @@ async function detect(
   // Recorded before the stream's end: if recording fails, the next stage sees a cut
   // stream and fails closed.
   if (args.record) {
-    const since = new Date(detector.run!.time - windowMs).toISOString();
-    await store.append(detector.entries, since);
+    // Never cut the window later than the clock says: no run can delete recent history.
+    const cut = Math.min(detector.run!.time, io.now().getTime()) - windowMs;
+    await store.append(detector.entries, new Date(cut).toISOString());
   }
   if (args.propose) {
     const text = `${JSON.stringify(detector.proposals, null, 2)}\n`;
@@ -236,6 +242,9 @@ async function detect(
   );
   return ExitCode.ok;
 }
+
+/** How far ahead of this machine's clock a recorded run may start. */
+const CLOCK_SKEW_MS = 10 * 60_000;
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -96,6 +96,33 @@ describe.each(Object.entries(stores))('flake-detect with a %s history', (_, loca
     });
   });
 
+  it('refuses to record a run that starts in the future, and the history it would have wiped stays', async () => {
+    await detect(
+      run({ commit: 'c1', run: '7', hoursAgo: 3, legs: { unit: { a: 'failed' } } }),
+      '--record',
+    );
+    const future = await detect(
+      stream({
+        commit: 'c2',
+        run: '8',
+        startedAt: '2099-01-01T00:00:00.000Z',
+        legs: { unit: { a: 'passed' } },
+      }),
+      '--record',
+    );
+    expect(future.code).toBe(2);
+    expect(future.stderr).toMatch(
+      /^flake-detect: .*--record refuses a run that starts in the future: startedAt 2099-01-01T00:00:00.000Z/,
+    );
+    const kept = await runFlakeDetect(['history', '--export', '--history', history], '', dir);
+    expect(
+      kept.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { commit: string }).commit),
+    ).toEqual(['c1']);
+  });
+
   it('recording the same run attempt twice counts it once', async () => {
     const input = run({ commit: 'c1', run: '7', hoursAgo: 3, legs: { unit: { a: 'failed' } } });
     await detect(input, '--record');

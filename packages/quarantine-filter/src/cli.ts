@@ -8,6 +8,7 @@ import {
   UsageError,
   parseArguments,
   withHouseRules,
+  withLock,
   writeFileAtomically,
   openStreamInput,
   processIo,
@@ -157,23 +158,29 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const path = resolve(io.cwd, file);
     switch (args._[0]) {
       case 'add': {
-        const ledger = await readLedgerFile(path, file, { missingIsEmpty: true });
-        const next = addEntry(
-          ledger,
-          args as Parameters<typeof addEntry>[1],
-          today,
-          args.maxDays as number,
-        );
-        await writeFileAtomically(path, formatLedger(next));
+        // Under the ledger's lock, read, add and rename: parallel adds lose nothing.
+        const next = (await withLock(path, `${path}.lock`, true, async () => {
+          const ledger = await readLedgerFile(path, file, { missingIsEmpty: true });
+          const added = addEntry(
+            ledger,
+            args as Parameters<typeof addEntry>[1],
+            today,
+            args.maxDays as number,
+          );
+          await writeFileAtomically(path, formatLedger(added));
+          return added;
+        }))!;
         io.stderr.write(
           `${TOOL}: quarantined ${JSON.stringify(args.test)} until ${next.quarantined.at(-1)!.deadline} in ${file}\n`,
         );
         return ExitCode.ok;
       }
       case 'remove': {
-        await writeFileAtomically(
-          path,
-          formatLedger(removeEntry(await readLedgerFile(path, file), args.test as string)),
+        await withLock(path, `${path}.lock`, true, async () =>
+          writeFileAtomically(
+            path,
+            formatLedger(removeEntry(await readLedgerFile(path, file), args.test as string)),
+          ),
         );
         io.stderr.write(`${TOOL}: removed ${JSON.stringify(args.test)} from ${file}\n`);
         return ExitCode.ok;

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +75,29 @@ describe('the ledger', () => {
 });
 
 describe('the commands', () => {
+  it('twenty parallel adds of different tests from separate processes keep all twenty', async () => {
+    const bin = join(import.meta.dirname, '../bin.js');
+    const add = (n: number) =>
+      new Promise<number | null>((done) => {
+        const child = spawn(
+          process.execPath,
+          [bin, 'add', '--test', `t${n}`, '--owner', 'o', '--reason', 'r', '--days', '7'],
+          { cwd: dir, stdio: 'ignore' },
+        );
+        child.on('close', done);
+      });
+    const codes = await Promise.all(Array.from({ length: 20 }, (_, n) => add(n)));
+    expect(codes).toEqual(Array.from({ length: 20 }, () => 0));
+    const ledger = parseLedger(
+      readFileSync(join(dir, 'quarantine.json'), 'utf8'),
+      'quarantine.json',
+    );
+    expect(ledger.quarantined.map((e) => e.test).sort()).toEqual(
+      Array.from({ length: 20 }, (_, n) => `t${n}`).sort(),
+    );
+    expect(readdirSync(dir)).toEqual(['quarantine.json']);
+  });
+
   it('add writes an entry dated today, atomically, and list shows it', async () => {
     expect(
       (

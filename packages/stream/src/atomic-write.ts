@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
@@ -21,12 +20,16 @@ export async function writeFileAtomically(
       yield chunk;
     }
   }
+  // Opened before anything is written: a stream that opened its file by itself could
+  // create it after a failure was already cleaned up, and leave it behind.
+  const handle = await open(temporary, 'w');
   try {
-    // pipeline: an error on either side (a missing folder, a failing source) rejects,
-    // whenever it comes.
-    await pipeline(counted, createWriteStream(temporary));
+    // pipeline: an error on either side (a full disk, a failing source) rejects, whenever
+    // it comes.
+    await pipeline(counted, handle.createWriteStream());
     await rename(temporary, file);
   } catch (error) {
+    await handle.close().catch(() => {});
     await rm(temporary, { force: true });
     throw error;
   }

@@ -47,3 +47,4 @@ export { globMatcher } from './glob.js';
 export { writeFileAtomically } from './atomic-write.js';
 export { parseTimeSpan } from './time-span.js';
 export { attemptsSummary, foldOutcome } from './outcome.js';
+export { withLock } from './lock.js';

@@ -2,7 +2,8 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { type HistoryEntry, writeFileAtomically } from '@testgate/stream';
-import { readHistoryFile, toLines, withLock } from './jsonl-file.js';
+import { withLock } from '@testgate/stream';
+import { readHistoryFile, toLines } from './jsonl-file.js';
 import type { HistoryStore } from './store.js';
 
 /** Segments beyond which an append also compacts the folder into one. */

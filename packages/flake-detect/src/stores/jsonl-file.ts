@@ -29,33 +29,6 @@ export async function* readHistoryFile(file: string): AsyncGenerator<HistoryEntr
   }
 }
 
-/** Runs `body` holding a lock on `path`; with `wait: false`, undefined when another holds it. */
-export async function withLock<T>(
-  path: string,
-  lockfilePath: string,
-  wait: boolean,
-  body: () => Promise<T>,
-): Promise<T | undefined> {
-  const { default: lockfile } = await import('proper-lockfile');
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(path, {
-      lockfilePath,
-      realpath: false,
-      stale: 30_000,
-      retries: wait ? { retries: 60, minTimeout: 100, maxTimeout: 1000 } : 0,
-    });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOCKED' && !wait) return undefined;
-    throw error;
-  }
-  try {
-    return await body();
-  } finally {
-    await release();
-  }
-}
-
 export function toLines(entries: HistoryEntry[]): string {
   return entries.map((e) => `${JSON.stringify(e)}\n`).join('');
 }

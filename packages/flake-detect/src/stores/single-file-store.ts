@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { type HistoryEntry, writeFileAtomically } from '@testgate/stream';
-import { readHistoryFile, toLines, withLock } from './jsonl-file.js';
+import { withLock } from '@testgate/stream';
+import { readHistoryFile, toLines } from './jsonl-file.js';
 import type { HistoryStore } from './store.js';
 
 /**
