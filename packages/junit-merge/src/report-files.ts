@@ -88,8 +88,11 @@ class Found {
         const target = await stat(path).catch(() => undefined);
         if (target?.isDirectory()) await this.walk(path, wanted);
         else if (wanted(path)) await this.take(path, target);
+      } else if (entry.isFile()) {
+        // A file in a folder walked once is reached once: its real path is the folder's.
+        if (wanted(path)) this.#add(join(real, entry.name), path);
       } else if (wanted(path)) {
-        await this.take(path, entry.isFile() ? undefined : await stat(path).catch(() => undefined));
+        await this.take(path, await stat(path).catch(() => undefined));
       }
     }
   }
@@ -101,7 +104,10 @@ class Found {
       this.skipped.push({ path, what });
       return;
     }
-    const real = await realpath(path).catch(() => path);
+    this.#add(await realpath(path).catch(() => path), path);
+  }
+
+  #add(real: string, path: string): void {
     if (!this.files.has(real)) this.files.set(real, path);
   }
 }

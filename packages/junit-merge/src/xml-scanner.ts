@@ -124,13 +124,14 @@ function numberKey(buf: Buffer, start: number, end: number): number {
 // character reference such as &#10; stays what it says), so the same test from a Windows
 // and a Linux leg gets the same id.
 const ATTRIBUTE_BREAKS = /\r\n|[\r\n\t]/g;
+const HAS_BREAK = /[\r\n\t]/;
 
 /** An attribute value from its quoted bytes, whitespace normalised and entities decoded. */
 function valueAt(buf: Buffer, start: number, end: number): string {
   const key = numberKey(buf, start, end);
   if (key === -1) {
     let raw = buf.toString('utf8', start, end);
-    if (hasBreak(buf, start, end)) raw = raw.replace(ATTRIBUTE_BREAKS, ' ');
+    if (HAS_BREAK.test(raw)) raw = raw.replace(ATTRIBUTE_BREAKS, ' ');
     return decodeEntities(raw);
   }
   let value = NUMBERS.get(key);
@@ -139,14 +140,6 @@ function valueAt(buf: Buffer, start: number, end: number): string {
     if (NUMBERS.size < MAX_NUMBERS) NUMBERS.set(key, value);
   }
   return value;
-}
-
-function hasBreak(buf: Buffer, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) {
-    const c = buf[i]!;
-    if (c === 10 || c === 13 || c === 9) return true;
-  }
-  return false;
 }
 
 function isSpace(c: number): boolean {
