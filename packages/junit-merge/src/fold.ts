@@ -110,7 +110,15 @@ function inReport(test: Test, testcase: ParsedCase, key: ReportKey): boolean {
 function sameOrigin(a: ParsedCase, b: ParsedCase, lenientFile: boolean): boolean {
   const sameFile =
     a.file === b.file || (lenientFile && (a.file === undefined || b.file === undefined));
-  return sameFile && (a.suites === b.suites || a.suites.join('\u0000') === b.suites.join('\u0000'));
+  return sameFile && sameSuites(a.suites, b.suites);
+}
+
+/** The same suite path: each report has its own arrays, so compared name by name. */
+function sameSuites(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let n = 0; n < a.length; n++) if (a[n] !== b[n]) return false;
+  return true;
 }
 
 /**
@@ -459,11 +467,11 @@ function qualifiedIds(
   reportOf: (test: Test) => string,
 ): Array<[Test, string]> {
   const firsts = tests.map(firstOf);
-  const differ = (value: (first: ParsedCase) => unknown): boolean =>
-    firsts.some((f) => value(f) !== value(firsts[0]!));
+  const [first] = firsts;
   const columns: string[][] = [];
-  if (differ((f) => f.file)) columns.push(shortPaths(firsts.map((f) => f.file ?? '')));
-  if (differ((f) => f.suites) && new Set(firsts.map((f) => f.suites.join('\u0000'))).size > 1)
+  if (firsts.some((f) => f.file !== first!.file))
+    columns.push(shortPaths(firsts.map((f) => f.file ?? '')));
+  if (firsts.some((f) => !sameSuites(f.suites, first!.suites)))
     columns.push(firsts.map((f) => f.suites.join(' / ')));
   const reports = tests.map(reportOf);
   if (reports.some((r) => r !== reports[0])) columns.push(reports);
