@@ -62,7 +62,7 @@ export interface LegRecord {
     [k: string]: string | number | boolean;
   };
   /**
-   * The runners recognised from the leg's reports (pytest, vitest, jest, mocha, node-test, playwright, surefire, gotestsum, nextest, phpunit).
+   * The runners recognised from the leg's reports, by their dialect names in junit-merge (pytest, jest, vitest, mocha, node-test, playwright, surefire, gradle, testng, cucumber, gotestsum, go-junit-report, nextest, googletest, ctest, bazel, phpunit).
    */
   producers?: string[];
   /**
