@@ -3,8 +3,16 @@ import type { TestRef, VerdictDocument } from '@testgate/stream';
 /** GitHub shows at most 10 annotations of a kind per step; more are dropped. */
 export const ANNOTATIONS_PER_KIND = 10;
 
+// Controls but CR and LF (which the runner's own encoding carries): ESC, BEL, OSC
+// sequences from test data never reach the log.
+const CONTROL = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
 function escapeData(text: string): string {
-  return text.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+  return text
+    .replace(CONTROL, '')
+    .replaceAll('%', '%25')
+    .replaceAll('\r', '%0D')
+    .replaceAll('\n', '%0A');
 }
 
 function escapeProperty(text: string): string {

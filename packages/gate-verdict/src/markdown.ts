@@ -6,10 +6,11 @@ export const SUMMARY_LIMIT = 1024 * 1024;
 // Room kept for the closing sections and the truncation marker.
 const RESERVE = 16 * 1024;
 
-/** Escapes text from test data for Markdown: no markup, no HTML, no link, one line. */
+/** Escapes text from test data for Markdown: no markup, no HTML, no link, no control, one line. */
 export function escapeMarkdown(text: string): string {
   return text
-    .replace(/\r?\n/g, ' ')
+    .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '')
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')

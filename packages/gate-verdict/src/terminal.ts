@@ -1,4 +1,4 @@
-import { type Colors, type VerdictDocument, sanitizeForTerminal } from '@testgate/stream';
+import { type Colors, type VerdictDocument, oneLine } from '@testgate/stream';
 import { flakeLabel } from './flake-label.js';
 
 const SHOWN = 10;
@@ -14,9 +14,9 @@ export function renderTerminal(verdict: VerdictDocument, colors: Colors): string
     `${head}  ${c.tests} tests, ${c.passed} passed, ${c.failed + c.error} failed, ${c.flaky} flaky, ${c.skipped} skipped, ${c.excused} excused; ${verdict.legs.length} leg(s)`,
   ];
   for (const reason of verdict.reasons)
-    lines.push(`  ${colors.red('✗')} ${sanitizeForTerminal(reason.message)}`);
+    lines.push(`  ${colors.red('✗')} ${oneLine(reason.message)}`);
   for (const warning of verdict.warnings.slice(0, SHOWN))
-    lines.push(`  ${colors.yellow('!')} ${sanitizeForTerminal(warning.message)}`);
+    lines.push(`  ${colors.yellow('!')} ${oneLine(warning.message)}`);
   for (const test of verdict.blocking.slice(0, SHOWN)) {
     const where =
       test.file === undefined
@@ -25,7 +25,7 @@ export function renderTerminal(verdict: VerdictDocument, colors: Colors): string
     const message = (test.message ?? test.details ?? '').split('\n')[0]!.slice(0, 160);
     const label = flakeLabel(test.flake);
     lines.push(
-      `    ${sanitizeForTerminal(`${test.id} (${test.leg})${label ? ` [${label}]` : ''}${where}${message ? `: ${message}` : ''}`)}`,
+      `    ${oneLine(`${test.id} (${test.leg})${label ? ` [${label}]` : ''}${where}${message ? `: ${message}` : ''}`)}`,
     );
   }
   if (verdict.blocking.length > SHOWN)

@@ -153,6 +153,46 @@ describe('junit-merge | gate-verdict', () => {
     );
   });
 
+  it('never lets test data start a line of its own: workflow commands in names, files and messages stay inside one line', () => {
+    const evil = '\n::add-mask::secret\n::stop-commands::x\u001b]8;;http://e\u0007';
+    const stream = [
+      {
+        type: 'run',
+        version: 1,
+        tool: 'junit-merge',
+        ci: 'local',
+        startedAt: '2026-01-01T00:00:00.000Z',
+      },
+      {
+        type: 'leg',
+        name: 'unit',
+        status: 'reported',
+        files: ['a.xml'],
+        counts: { tests: 1, passed: 0, failed: 1, error: 0, skipped: 0, flaky: 0 },
+      },
+      {
+        type: 'test',
+        id: `t${evil}`,
+        leg: 'unit',
+        outcome: 'failed',
+        name: `t${evil}`,
+        classname: '',
+        file: `src/a.ts${evil}`,
+        line: 3,
+        attempts: [{ outcome: 'failed', message: `boom\r${evil}` }],
+      },
+      { type: 'end', tool: 'junit-merge', records: 3 },
+    ];
+    write({ 'stream.jsonl': stream.map((r) => JSON.stringify(r)).join('\n') + '\n' });
+    const result = sh(`${gate} stream.jsonl --annotations github --summary summary.md`);
+    expect(result.code).toBe(1);
+    const lines = `${result.stdout}${result.stderr}`.split('\n');
+    // Only the tool's own annotation starts a line with "::", and nothing carries ESC or BEL.
+    expect(lines.filter((l) => l.startsWith('::')).map((l) => l.slice(0, 8))).toEqual(['::error ']);
+    expect(`${result.stdout}${result.stderr}`).not.toMatch(/[\u001b\u0007\r]/);
+    expect(readFileSync(join(dir, 'summary.md'), 'utf8')).not.toMatch(/[\r\u001b\u0007]|\n::/);
+  });
+
   it('is red when no test ran, unless --allow-empty', () => {
     write({
       'artifacts/unit/junit.xml': suite('<testcase classname="c" name="s"><skipped/></testcase>'),

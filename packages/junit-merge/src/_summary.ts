@@ -2,7 +2,7 @@ import {
   type CliIo,
   type DiagnosticRecord,
   formatPlace,
-  sanitizeForTerminal,
+  oneLine,
   stderrColors,
 } from '@testgate/stream';
 import { TOOL } from './merge.js';
@@ -21,7 +21,7 @@ export function printSummary(
         ? `leg ${d.leg}: `
         : '';
     const label = d.severity === 'error' ? colors.red('error') : colors.yellow('warning');
-    io.stderr.write(`${TOOL}: ${label}: ${sanitizeForTerminal(where + d.message)}\n`);
+    io.stderr.write(`${TOOL}: ${label}: ${oneLine(where + d.message)}\n`);
   }
   if (shown.length > 20)
     io.stderr.write(`${TOOL}: … and ${shown.length - 20} more diagnostics in the stream\n`);

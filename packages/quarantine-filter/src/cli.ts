@@ -14,7 +14,7 @@ import {
   processIo,
   readRecords,
   runMain,
-  sanitizeForTerminal,
+  oneLine,
 } from '@testgate/stream';
 import { addEntry, formatList, listEntries, removeEntry } from './commands.js';
 import { isCalendarDate, utcDay } from './dates.js';
@@ -190,7 +190,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         io.stdout.write(
           args.json
             ? `${JSON.stringify(entries, null, 2)}\n`
-            : sanitizeForTerminal(formatList(entries)),
+            : formatList(entries).split('\n').map(oneLine).join('\n'),
         );
         return ExitCode.ok;
       }
@@ -225,7 +225,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         );
         throw new ExitError(
           ExitCode.red,
-          `${overdue.length} quarantine entr${overdue.length === 1 ? 'y is' : 'ies are'} overdue:\n${sanitizeForTerminal(lines.join('\n'))}`,
+          `${overdue.length} quarantine entr${overdue.length === 1 ? 'y is' : 'ies are'} overdue:\n${lines.map(oneLine).join('\n')}`,
           {
             place: { file },
             hint: 'fix each test and remove its entry, or extend its deadline with a reason',

@@ -3,7 +3,6 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ExitCode, ExitError, InputError, UsageError, formatError } from './errors.js';
-import { sanitizeForTerminal } from './terminal.js';
 import { PipeClosedError } from './write-stream.js';
 
 /** Everything a CLI touches of its process, injected so that tests run it in-process. */
@@ -51,7 +50,7 @@ export async function runMain(
   } catch (error) {
     if (isPipeClosed(error)) return ExitCode.ok;
     if (error instanceof ExitError) {
-      io.stderr.write(`${sanitizeForTerminal(formatError(tool, error))}\n`);
+      io.stderr.write(`${formatError(tool, error)}\n`);
       return error.code;
     }
     const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);

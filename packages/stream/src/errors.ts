@@ -1,3 +1,4 @@
+import { oneLine, sanitizeForTerminal } from './terminal.js';
 /** Exit codes shared by every testgate tool. */
 export const ExitCode = {
   /** Success, or the gate is green. */
@@ -73,5 +74,6 @@ export function echo(value: string): string {
 export function formatError(tool: string, error: ExitError): string {
   const where = error.place ? `${formatPlace(error.place)}: ` : '';
   const hint = error.hint ? `\nhint: ${error.hint}` : '';
-  return `${tool}: ${where}${error.message}${hint}`;
+  // The place names a file from the input: it never starts a line of its own.
+  return sanitizeForTerminal(`${tool}: ${oneLine(where)}${error.message}${hint}`);
 }

@@ -39,7 +39,7 @@ export {
   openStreamInput,
 } from './cli-runtime.js';
 export type { CliIo, ArgumentParser, HouseRulesParser } from './cli-runtime.js';
-export { stderrColors, sanitizeForTerminal } from './terminal.js';
+export { oneLine, stderrColors, sanitizeForTerminal } from './terminal.js';
 export type { Colors } from './terminal.js';
 export { parseExpectedLegs, readExpectedLegs } from './expected-legs.js';
 export type { ExpectedLeg } from './expected-legs.js';

@@ -18,3 +18,18 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 export function sanitizeForTerminal(text: string): string {
   return text.replace(CONTROL, '');
 }
+
+// Every C0 and C1 control but tab, line breaks included.
+const LINE_CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029]/g;
+
+/**
+ * Untrusted text (a test name, a path, a message) inside one line of a terminal or CI
+ * log: CR, LF, ESC and every other control become visible escapes (`\n`, `\u001b`), so
+ * that test data can neither start a line of its own (which the Actions runner would read
+ * as a workflow command) nor send an escape sequence.
+ */
+export function oneLine(text: string): string {
+  return text.replace(LINE_CONTROL, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
