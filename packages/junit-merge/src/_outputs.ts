@@ -1,8 +1,10 @@
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import {
   type CliIo,
+  PipeClosedError,
   RecordWriter,
   type TestgateRecord,
   UsageError,
@@ -37,8 +39,16 @@ export async function writeJunit(
     for await (const lines of readLineBatches(legs))
       for (const line of lines) yield JSON.parse(line) as TestgateRecord;
   }
+  // A reader that went away (`| head`) ends the run quietly; a drain that never comes
+  // would leave the process waiting on nothing.
+  const failed = new Promise<never>((_, fail) =>
+    output.once('error', (error: NodeJS.ErrnoException) =>
+      fail(error.code === 'EPIPE' ? new PipeClosedError() : error),
+    ),
+  );
+  failed.catch(() => {});
   for await (const piece of toJunitXml(records())) {
-    if (!output.write(piece)) await new Promise((done) => output.once('drain', done));
+    if (!output.write(piece)) await Promise.race([once(output, 'drain'), failed]);
   }
 }
 

@@ -44,6 +44,13 @@ describe('junit-merge binary', () => {
     expect(JSON.parse(result.stdout)).toMatchObject({ type: 'run' });
   });
 
+  it('exits 0 quietly when the reader of --format junit closes the pipe early (it exited 13)', () => {
+    const result = sh(`node ${bin} big.xml -q --format junit | head -n 1`);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe('<?xml version="1.0" encoding="UTF-8"?>\n');
+  });
+
   it('exits 2 with one line and no stack trace on bad input', () => {
     const result = sh(`node ${bin} nowhere.xml`);
     expect(result.status).toBe(2);
