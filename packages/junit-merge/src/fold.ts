@@ -43,6 +43,8 @@ interface ReportKey {
   path: string;
   /** The path a rerun's reports share with the first run's (see rerun-layout). */
   logical: string;
+  /** The logical path below the folder all the leg's reports share: a qualifier's name for it. */
+  short: string;
 }
 
 /**
@@ -165,6 +167,7 @@ export class LegFolder {
       timestamp: report.earliestTimestamp ?? '',
       path: report.report,
       logical: report.logicalReport ?? report.report,
+      short: '',
     };
     this.#reports.push({ key, report: { ...report, cases: [] } });
     this.#keys.set(report.report, key);
@@ -375,7 +378,8 @@ export class LegFolder {
     // A report as a qualifier names: its path below the folder all the leg's reports share.
     const logical = [...new Set(this.#reports.map((r) => r.key.logical))];
     const short = new Map(shortPaths(logical).map((name, n) => [logical[n]!, name]));
-    const logicalOf = (test: Test): string => short.get(this.#keyOf(test).logical)!;
+    for (const { key } of this.#reports) key.short = short.get(key.logical)!;
+    const logicalOf = (test: Test): string => this.#keyOf(test).short;
     return {
       leg,
       diagnostics,
@@ -411,9 +415,11 @@ function* testsInOrder(
     for (const [name, seen] of byName) {
       const id = joinId(scope, name);
       if (!(seen instanceof Namesakes)) yield toTestRecord(id, leg, seen);
-      else
-        for (const [test, qualified] of qualifiedIds(seen, logicalOf))
-          yield toTestRecord(qualified, leg, test);
+      else {
+        const qualified = qualifiers(seen, logicalOf);
+        for (const [n, test] of seen.tests.entries())
+          yield toTestRecord(`${seen.id} @ ${qualified[n]!}`, leg, test);
+      }
     }
   }
 }
@@ -425,17 +431,22 @@ function* testLinesInOrder(
   logicalOf: (test: Test) => string,
 ): Generator<string> {
   const json = new RepeatedJson(leg);
+  // A qualifier's JSON, made once: the same reports qualify every title they share.
+  const qualifierJson = new Map<string, string>();
   for (const [scope, byName] of groups) {
     // JSON escapes character by character: the id's escaped scope is made once per scope.
     const idPrefix = scope === '' ? '"' : JSON.stringify(`${scope}::`).slice(0, -1);
     for (const [name, seen] of byName) {
       if (seen instanceof Namesakes) {
-        for (const [test, id] of qualifiedIds(seen, logicalOf)) {
+        const prefix = JSON.stringify(`${seen.id} @ `).slice(0, -1);
+        const qualified = qualifiers(seen, logicalOf);
+        for (const [n, test] of seen.tests.entries()) {
+          const q = qualified[n]!;
+          let rest = qualifierJson.get(q);
+          if (rest === undefined) qualifierJson.set(q, (rest = JSON.stringify(q).slice(1)));
           yield (
-            (test instanceof Group
-              ? undefined
-              : plainLine(JSON.stringify(id), undefined, json, test)) ??
-            toJsonLine(toTestRecord(id, leg, test), { tool })
+            (test instanceof Group ? undefined : plainLine(prefix + rest, undefined, json, test)) ??
+            toJsonLine(toTestRecord(`${seen.id} @ ${q}`, leg, test), { tool })
           );
         }
         continue;
@@ -458,14 +469,11 @@ function* testLinesInOrder(
 }
 
 /**
- * The ids of tests that share one: qualified with what tells them apart (their file,
- * suite path or report, each shortened to what differs), and an ordinal where nothing
- * does (`Basic::Works @ a/test.xml`, `C::m @ #2`). Stable for the same input.
+ * What tells tests that share an id apart, one qualifier each for `<id> @ <qualifier>`:
+ * their file, suite path or report (each shortened to what differs), and an ordinal where
+ * nothing does (`Basic::Works @ a/test.xml`, `C::m @ #2`). Stable for the same input.
  */
-function qualifiedIds(
-  { id, tests }: Namesakes,
-  reportOf: (test: Test) => string,
-): Array<[Test, string]> {
+function qualifiers({ tests }: Namesakes, reportOf: (test: Test) => string): string[] {
   const firsts = tests.map(firstOf);
   const [first] = firsts;
   const columns: string[][] = [];
@@ -477,19 +485,16 @@ function qualifiedIds(
   if (reports.some((r) => r !== reports[0])) columns.push(reports);
   // The first field that tells them all apart alone, else every field that differs.
   const alone = columns.find((column) => new Set(column).size === tests.length);
-  const used = alone ? [alone] : columns;
-  const qualifiers = tests.map((_, n) => used.map((column) => column[n]!).join(', '));
+  if (alone) return alone;
+  const joined = tests.map((_, n) => columns.map((column) => column[n]!).join(', '));
   const counts = new Map<string, number>();
-  for (const q of qualifiers) counts.set(q, (counts.get(q) ?? 0) + 1);
+  for (const q of joined) counts.set(q, (counts.get(q) ?? 0) + 1);
   const ordinals = new Map<string, number>();
-  return tests.map((test, n) => {
-    let q = qualifiers[n]!;
-    if (counts.get(q)! > 1) {
-      const ordinal = (ordinals.get(q) ?? 0) + 1;
-      ordinals.set(q, ordinal);
-      q = q === '' ? `#${ordinal}` : `${q} #${ordinal}`;
-    }
-    return [test, `${id} @ ${q}`];
+  return joined.map((q) => {
+    if (counts.get(q)! === 1) return q;
+    const ordinal = (ordinals.get(q) ?? 0) + 1;
+    ordinals.set(q, ordinal);
+    return q === '' ? `#${ordinal}` : `${q} #${ordinal}`;
   });
 }
 

@@ -313,7 +313,7 @@ export class ReportParser {
       attrs.file ??
       suite?.file ??
       (this.#dialect?.fileOnFirstSuite ? this.#firstSuiteFile : undefined);
-    const [file, lineFromFile] = rawFile === undefined ? NO_FILE : splitFileLine(rawFile);
+    const [file, lineFromFile] = rawFile === undefined ? NO_FILE : this.#fileLine(rawFile);
     const line = attrs.line === undefined ? lineFromFile : Number.parseInt(attrs.line, 10);
     // Every field set, in one order: a million of these share one shape.
     const parsed: ParsedCase = {
@@ -474,6 +474,14 @@ export class ReportParser {
     const found = this.#cases.length - suite.casesAtOpen;
     if (suite.declared !== undefined && suite.declared > 0 && found === 0)
       this.#emptyClaims.push({ name: suite.name, declared: suite.declared, line: suite.line });
+  }
+
+  // A suite's file is every testcase's in it: split once, not per testcase.
+  #lastFile: { raw: string; split: [string | undefined, number | undefined] } | undefined;
+
+  #fileLine(raw: string): [string | undefined, number | undefined] {
+    if (this.#lastFile?.raw !== raw) this.#lastFile = { raw, split: splitFileLine(raw) };
+    return this.#lastFile.split;
   }
 
   // A report names the same class for many testcases: keep one copy of each name.

@@ -124,15 +124,17 @@ function numberKey(buf: Buffer, start: number, end: number): number {
 // character reference such as &#10; stays what it says), so the same test from a Windows
 // and a Linux leg gets the same id.
 const ATTRIBUTE_BREAKS = /\r\n|[\r\n\t]/g;
-const HAS_BREAK = /[\r\n\t]/;
 
 /** An attribute value from its quoted bytes, whitespace normalised and entities decoded. */
 function valueAt(buf: Buffer, start: number, end: number): string {
   const key = numberKey(buf, start, end);
   if (key === -1) {
-    let raw = buf.toString('utf8', start, end);
-    if (HAS_BREAK.test(raw)) raw = raw.replace(ATTRIBUTE_BREAKS, ' ');
-    return decodeEntities(raw);
+    const raw = buf.toString('utf8', start, end);
+    return decodeEntities(
+      raw.includes('\n') || raw.includes('\r') || raw.includes('\t')
+        ? raw.replace(ATTRIBUTE_BREAKS, ' ')
+        : raw,
+    );
   }
   let value = NUMBERS.get(key);
   if (value === undefined) {
