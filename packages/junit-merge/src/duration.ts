@@ -4,6 +4,12 @@ export type ParsedTime =
   | { seconds?: undefined; problem?: undefined }
   | { seconds?: undefined; problem: string };
 
+/**
+ * The longest time read, in seconds (about 11.6 days): a `time="1e308"` is no duration, and
+ * would poison every sum and rate after it.
+ */
+export const MAX_SECONDS = 1e6;
+
 const PLAIN = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const THOUSANDS = /^\d{1,3}(,\d{3})+(\.\d+)?$/;
 const DECIMAL_COMMA = /^\d+,\d+$/;
@@ -24,6 +30,13 @@ const UNIT_SECONDS: Record<string, number> = {
  * ambiguous with a thousands separator and is reported rather than guessed.
  */
 export function parseTime(raw: string | undefined): ParsedTime {
+  const read = readTime(raw);
+  return read.seconds !== undefined && read.seconds > MAX_SECONDS
+    ? { problem: `time out of range ${JSON.stringify(raw)} (over ${MAX_SECONDS} s)` }
+    : read;
+}
+
+function readTime(raw: string | undefined): ParsedTime {
   if (raw === undefined) return {};
   const text = raw.trim();
   if (text === '' || text === '<<computed>>') return {};

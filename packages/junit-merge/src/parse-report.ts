@@ -9,7 +9,7 @@ import {
   generic,
 } from './dialects/index.js';
 import { OUTCOME_ATTRIBUTES } from './dialects/dialect.js';
-import { parseTime } from './duration.js';
+import { MAX_SECONDS, parseTime } from './duration.js';
 import { LineCounter } from './line-counter.js';
 import type {
   DiagnosticDraft,
@@ -500,7 +500,7 @@ export class ReportParser {
     const known = PLAIN_TIMES.get(raw);
     if (known !== undefined) return known;
     const seconds = +raw;
-    if (seconds >= 0 && seconds < Infinity && PLAIN_SECONDS.test(raw)) {
+    if (seconds >= 0 && seconds <= MAX_SECONDS && PLAIN_SECONDS.test(raw)) {
       if (PLAIN_TIMES.size < MAX_PLAIN_TIMES) PLAIN_TIMES.set(raw, seconds);
       return seconds;
     }

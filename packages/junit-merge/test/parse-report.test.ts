@@ -181,6 +181,8 @@ describe('ReportParser: times', () => {
     ['0,03', 'ambiguous time "0,03" (decimal comma or thousands separator?); durations left unset'],
     ['-1', 'negative time "-1"; durations left unset'],
     ['soon', 'unreadable time "soon"; durations left unset'],
+    ['1e308', 'time out of range "1e308" (over 1000000 s); durations left unset'],
+    ['2000000', 'time out of range "2000000" (over 1000000 s); durations left unset'],
   ])('warns about %j and leaves it unset', (raw, message) => {
     const r = time(raw);
     expect(r.cases[0]!.duration).toBeUndefined();

@@ -101,4 +101,19 @@ describe('readRecords', () => {
     const error = await failure(lines(run, { type: 'verdict' }));
     expect(error.message).toMatch(/unknown or missing "type"/);
   });
+
+  it('refuses a timestamp out of its ranges and a duration no runner could take, naming the line', async () => {
+    const badStart = await failure(
+      `${JSON.stringify({ ...run, startedAt: '2026-13-45T99:99:99Z' })}\n`,
+    );
+    expect(badStart.message).toMatch(/invalid run record: startedAt must match pattern/);
+    expect(badStart.place).toMatchObject({ file: 'in.jsonl', line: 1 });
+    const huge = await failure(
+      `${JSON.stringify(run)}\n${JSON.stringify({ ...test, attempts: [{ outcome: 'passed', duration: 1e308 }] })}\n`,
+    );
+    expect(huge.message).toMatch(
+      /invalid test record: attempts\.0\.duration must be <= 1000000000/,
+    );
+    expect(huge.place).toMatchObject({ line: 2 });
+  });
 });

@@ -5,7 +5,7 @@
  */
 export type TestgateRecord = RunRecord | LegRecord | TestRecord | DiagnosticRecord | EndRecord;
 /**
- * An instant in UTC, ISO 8601 with a Z zone.
+ * An instant in UTC, ISO 8601 with a Z zone, every field in its range (no month 13, no hour 24).
  */
 export type Timestamp = string;
 /**
@@ -14,7 +14,7 @@ export type Timestamp = string;
 export type Seconds = number;
 export type AttemptOutcome = 'passed' | 'failed' | 'error' | 'skipped';
 /**
- * A duration in seconds.
+ * A duration in seconds: finite, and at most a billion (a bound for sums of the durations junit-merge reads, each at most a million).
  */
 export type Seconds1 = number;
 
