@@ -353,6 +353,19 @@ describe.each(Object.entries(stores))('flake-detect with a %s history', (_, loca
 });
 
 describe('flake-detect: bad input', () => {
+  it('never prints a history password, whole or in part, whatever the URL looks like', async () => {
+    const input = run({ commit: 'c', run: '1', hoursAgo: 1, legs: { unit: { a: 'passed' } } });
+    for (const [url, secrets] of [
+      ['postgres://u:pa/ss@127.0.0.1:1/db', ['pa/ss', 'ss@']],
+      ['postgres://u:p@ss@127.0.0.1:1/db?password=zz', ['p@ss', 'zz']],
+    ] as const) {
+      const result = await runFlakeDetect(['--history', url], input, dir);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^flake-detect: postgres:\/\/(u:)?\*\*\*@127\.0\.0\.1:1\/db/);
+      for (const secret of secrets) expect(result.stderr).not.toContain(secret);
+    }
+  });
+
   it('a damaged history line is named with file:line and exits 2', async () => {
     const history = join(dir, 'history');
     await runFlakeDetect(

@@ -48,3 +48,4 @@ export { writeFileAtomically } from './atomic-write.js';
 export { parseTimeSpan } from './time-span.js';
 export { attemptsSummary, foldOutcome } from './outcome.js';
 export { withLock } from './lock.js';
+export { redactUrl, redactUrls } from './redact.js';

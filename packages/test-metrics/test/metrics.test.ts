@@ -27,13 +27,13 @@ function sh(script: string) {
 }
 
 /** A saved run stream: one leg with the given wall time, its tests split between two suites. */
-function saveRun(name: string, day: number, seconds: number, failed = 0): void {
+function saveRun(name: string, day: number, seconds: number, failed = 0, branch = 'main'): void {
   const records: object[] = [
     {
       type: 'run',
       version: 1,
       tool: 'junit-merge',
-      branch: 'main',
+      branch,
       startedAt: new Date(Date.UTC(2026, 10, 1) + day * 86_400_000).toISOString(),
     },
     {
@@ -136,6 +136,28 @@ describe('push', () => {
     const r = sh(`${tool} newer.jsonl --push http://127.0.0.1:1`);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^test-metrics: cannot reach the Pushgateway at http:\/\/127.0.0.1:1/);
+  });
+
+  it('keeps a branch named "..", "." or with a slash as its own group (base64 in the path)', async () => {
+    for (const [n, branch] of ['..', '.', 'feature/x'].entries()) {
+      saveRun(`dots-${n}.jsonl`, n, 200 + n, 0, branch);
+      const r = sh(`${tool} dots-${n}.jsonl --push http://127.0.0.1:${port} --job dots`);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    for (const [n, branch] of ['..', '.', 'feature/x'].entries())
+      expect(metrics).toContain(
+        `testgate_leg_duration_seconds{branch="${branch}",instance="",job="dots",leg="unit"} ${200 + n}`,
+      );
+  });
+
+  it('never prints the password or token of a --push URL', () => {
+    const r = sh(`${tool} newer.jsonl --push 'http://user:s3cret@127.0.0.1:1/?token=abc123'`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /cannot reach the Pushgateway at http:\/\/user:\*\*\*@127\.0\.0\.1:1\/\?token=\*\*\*/,
+    );
+    expect(r.stderr).not.toMatch(/s3cret|abc123/);
   });
 });
 

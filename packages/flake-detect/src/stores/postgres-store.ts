@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { type HistoryEntry, InputError } from '@testgate/stream';
+import { type HistoryEntry, InputError, redactUrl } from '@testgate/stream';
 import type { HistoryStore } from './store.js';
 
 const TABLE = 'testgate_history';
@@ -51,7 +51,7 @@ export class PostgresStore implements HistoryStore {
 
   constructor(private readonly url: string) {
     // Never print a password.
-    this.name = url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+    this.name = redactUrl(url);
   }
 
   async *read(since: string): AsyncGenerator<HistoryEntry[]> {
