@@ -62,6 +62,12 @@ export function selectArgs(ledger: QuarantineLedger, options: SelectOptions): st
   const quarantine = options.lane === 'quarantine';
   switch (options.runner) {
     case 'ids':
+      for (const id of ids)
+        if (/[\r\n]/.test(id))
+          throw new UsageError(
+            `select --runner ids: ${JSON.stringify(id)} holds a line break, which would read as two ids`,
+            'quarantine the test by a pattern without the line break (`*` matches it)',
+          );
       return ids;
     case 'vitest':
     case 'jest': {
@@ -74,7 +80,11 @@ export function selectArgs(ledger: QuarantineLedger, options: SelectOptions): st
         : [];
       const flag = options.runner === 'vitest' ? '-t' : '--testNamePattern';
       const alternatives = `(?:${names.join('|')})`;
-      return [...files, flag, quarantine ? `^${alternatives}$` : `^(?!${alternatives}$)`];
+      return [
+        ...positionals(files, options.runner),
+        flag,
+        quarantine ? `^${alternatives}$` : `^(?!${alternatives}$)`,
+      ];
     }
     case 'playwright': {
       // Playwright greps "file title › title"; its ids are "[project] file::title › title".
@@ -83,7 +93,9 @@ export function selectArgs(ledger: QuarantineLedger, options: SelectOptions): st
     }
     case 'pytest': {
       const nodeIds = ids.map((id) => pytestNodeId(id));
-      return quarantine ? nodeIds : nodeIds.flatMap((nodeId) => ['--deselect', nodeId]);
+      return quarantine
+        ? positionals(nodeIds, 'pytest')
+        : nodeIds.flatMap((nodeId) => ['--deselect', nodeId]);
     }
     case 'go': {
       const names = ids.map((id) => {
@@ -98,6 +110,20 @@ export function selectArgs(ledger: QuarantineLedger, options: SelectOptions): st
       return [quarantine ? '-run' : '-skip', `^(?:${names.join('|')})$`];
     }
   }
+}
+
+/**
+ * Arguments a runner reads as positionals: one that starts with `-` would be read as an
+ * option (`--config=…` from a test id), so such an id is refused rather than passed on.
+ */
+function positionals(args: string[], runner: Runner): string[] {
+  const option = args.find((arg) => arg.startsWith('-'));
+  if (option !== undefined)
+    throw new UsageError(
+      `select --runner ${runner}: ${JSON.stringify(option)} would be read as an option, not a test`,
+      'rename the test file, or quarantine it by a pattern that does not start with -',
+    );
+  return args;
 }
 
 /** "tests.test_mod.TestClass::test_x[1]" → "tests/test_mod.py::TestClass::test_x[1]". */

@@ -178,6 +178,18 @@ describe('selectArgs', () => {
     );
   });
 
+  it('refuses an id that a runner would read as an option, and an id with a line break for --runner ids', () => {
+    expect(() => args(ledger('--config=evil.ts::x'), 'quarantine', 'vitest')).toThrow(
+      'select --runner vitest: "--config=evil.ts" would be read as an option, not a test',
+    );
+    expect(() => args(ledger('--rootdir=/.x::t'), 'quarantine', 'pytest')).toThrow(
+      'would be read as an option, not a test',
+    );
+    expect(() => args(ledger('a::line\n--b'), 'quarantine', 'ids')).toThrow(
+      'holds a line break, which would read as two ids',
+    );
+  });
+
   it('quotes for a POSIX shell', () => {
     expect(['plain', "it's", 'a b', '$(rm -rf /)', '`x`'].map(shellQuote)).toEqual([
       'plain',
