@@ -5,6 +5,7 @@ import {
   type DiagnosticRecord,
   type RunRecord,
   ExitCode,
+  cleanupOnSignal,
   InputError,
   UsageError,
   parseArguments,
@@ -176,6 +177,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         ? openDirect(resolve(io.cwd, args.output), run(startedAt), args.output)
         : undefined;
     const files = new LegFiles(direct?.fd);
+    const release = cleanupOnSignal(() => files.dispose());
     try {
       const plans = planLegs(legs, expect);
       for await (const batch of legOutputs(
@@ -211,6 +213,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       direct?.abort();
       throw error;
     } finally {
+      release();
       files.dispose();
     }
     if (!args.quiet) printSummary(io, warnings, totals);

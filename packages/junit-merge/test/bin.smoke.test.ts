@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,28 @@ describe('junit-merge binary', () => {
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('<?xml version="1.0" encoding="UTF-8"?>\n');
   });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'removes its temporary files when stopped by %s in the middle of a run',
+    async (signal) => {
+      const tmp = mkdtempSync(join(dir, 'tmp-'));
+      // The file's leg is merged into a temporary file; then stdin, which never ends, is read.
+      const child = spawn(process.execPath, [bin, 'big.xml', '-', '-q'], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, TMPDIR: tmp },
+        stdio: ['pipe', 'ignore', 'pipe'],
+      });
+      for (let i = 0; i < 200 && !readdirSync(tmp).some((f) => f.startsWith('junit-merge-')); i++)
+        await new Promise((r) => setTimeout(r, 25));
+      expect(readdirSync(tmp)).toHaveLength(1);
+      const [, stopped] = await Promise.all([
+        new Promise((r) => setTimeout(r, 100)).then(() => child.kill(signal)),
+        new Promise<NodeJS.Signals | null>((done) => child.on('close', (_, s) => done(s))),
+      ]);
+      expect(stopped).toBe(signal);
+      expect(readdirSync(tmp)).toEqual([]);
+    },
+  );
 
   it('exits 2 with one line and no stack trace on bad input', () => {
     const result = sh(`node ${bin} nowhere.xml`);

@@ -150,3 +150,23 @@ export async function openStreamInput(
   }
   return { input: createReadStream(full), file: path };
 }
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Runs `cleanup` when the process is stopped by SIGINT, SIGTERM or SIGHUP (Ctrl-C, a
+ * cancelled CI job) before the returned release is called, then stops as the signal
+ * would have: a `finally` never runs on a signal, so temporary files need this.
+ */
+export function cleanupOnSignal(cleanup: () => void): () => void {
+  const release = (): void => {
+    for (const signal of STOP_SIGNALS) process.off(signal, stop);
+  };
+  function stop(signal: NodeJS.Signals): void {
+    release();
+    cleanup();
+    process.kill(process.pid, signal);
+  }
+  for (const signal of STOP_SIGNALS) process.on(signal, stop);
+  return release;
+}

@@ -37,6 +37,7 @@ export {
   parseArguments,
   withHouseRules,
   openStreamInput,
+  cleanupOnSignal,
 } from './cli-runtime.js';
 export type { CliIo, ArgumentParser, HouseRulesParser } from './cli-runtime.js';
 export { oneLine, stderrColors, sanitizeForTerminal } from './terminal.js';
