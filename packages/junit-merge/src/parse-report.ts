@@ -41,6 +41,9 @@ const RESULT_KINDS = new Set<string>([
   'rerunError',
 ]);
 
+/** The deepest nesting of suites read (every suite's path is kept for its testcases). */
+const MAX_SUITE_DEPTH = 1000;
+
 // XML files that sit beside the reports and are not test reports: left out with a note.
 const NOT_REPORTS: Record<string, string> = {
   'failsafe-summary': "Failsafe's run summary (failsafe-summary.xml)",
@@ -279,6 +282,15 @@ export class ReportParser {
   }
 
   #openSuite(attrs: Record<string, string>): void {
+    if (this.#suites.length >= MAX_SUITE_DEPTH) {
+      this.#fail(
+        'suite-too-deep',
+        `suites nested more than ${MAX_SUITE_DEPTH} levels deep; the rest of the file is not read`,
+        this.#line(),
+        'no runner nests suites so deep: check what wrote this report',
+      );
+      return;
+    }
     const suiteName = attrs.name ?? '';
     const parent = this.#suites[this.#suites.length - 1];
     const topLevel = this.#suites.length === 0;

@@ -125,6 +125,15 @@ describe('ReportParser: shapes', () => {
     expect(r.earliestTimestamp).toBe('2026-03-01T07:30:00.000Z');
   });
 
+  it('stops at suites nested over 1,000 deep with one error, instead of copying their paths until the heap runs out', () => {
+    const depth = 1_001;
+    const r = parse(
+      `${'<testsuite name="s">'.repeat(depth)}<testcase name="t"/>${'</testsuite>'.repeat(depth)}`,
+    );
+    expect(r.cases).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.severity, d.code])).toEqual([['error', 'suite-too-deep']]);
+  });
+
   it('recognises producers from the shape of their reports', () => {
     expect(parse('<testsuites name="vitest tests"/>').producer).toBe('vitest');
     expect(parse('<testsuites><testsuite name="pytest"/></testsuites>').producer).toBe('pytest');

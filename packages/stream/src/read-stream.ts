@@ -12,31 +12,58 @@ const NOT_A_STREAM_HINT =
   'a testgate stream is JSON Lines written by junit-merge or a later stage; pipe one in';
 
 /**
+ * The longest line read, in characters: far above any record (each text field is cut at
+ * junit-merge's `--max-text`), far below what would exhaust the memory.
+ */
+export const MAX_LINE = 128 * 1024 * 1024;
+
+/**
  * Splits a byte or text stream into lines without the line break (LF or CRLF), the lines
- * a chunk completes at a time: for readers of millions of lines, one step per chunk.
+ * a chunk completes at a time: for readers of millions of lines, one step per chunk. A
+ * line longer than `MAX_LINE` is an InputError naming its line (and `file`).
  */
 export async function* readLineBatches(
   input: AsyncIterable<Buffer | string>,
+  file = '-',
+  maxLine = MAX_LINE,
 ): AsyncGenerator<string[]> {
   const decoder = new StringDecoder('utf8');
-  let rest = '';
+  // The line begun in earlier chunks, in pieces: a long line is searched and joined once,
+  // not once per chunk.
+  let pieces: string[] = [];
+  let pending = 0;
+  let read = 0;
   for await (const chunk of input) {
-    const text = rest + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
     const lines: string[] = [];
     let start = 0;
     let end = text.indexOf('\n');
     while (end !== -1) {
-      lines.push(
-        text.charCodeAt(end - 1) === 13 ? text.slice(start, end - 1) : text.slice(start, end),
-      );
+      let line = text.slice(start, end);
+      if (pieces.length > 0) {
+        line = pieces.join('') + line;
+        pieces = [];
+        pending = 0;
+      }
+      lines.push(line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line);
       start = end + 1;
       end = text.indexOf('\n', start);
     }
-    rest = text.slice(start);
+    if (start < text.length) {
+      pieces.push(start === 0 ? text : text.slice(start));
+      pending += text.length - start;
+      if (pending > maxLine)
+        throw new InputError(
+          `a line longer than ${maxLine} characters`,
+          { file, line: read + lines.length + 1 },
+          'no testgate record is that long: check what wrote this stream',
+        );
+    }
+    read += lines.length;
     if (lines.length > 0) yield lines;
   }
-  rest += decoder.end();
-  if (rest.length > 0) yield [rest];
+  const last = pieces.join('') + decoder.end();
+  if (last.length > 0) yield [last];
 }
 
 /**
@@ -45,6 +72,27 @@ export async function* readLineBatches(
  * record or whose `end` does not count what came before it. Concatenated streams (one
  * `run` … `end` after another) are read as they are.
  */
+/** The deepest nesting of objects and arrays a record may have. */
+export const MAX_DEPTH = 1000;
+
+/** How deep a JSON text's objects and arrays nest (strings skipped). */
+function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // a backslash escapes the next character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) deepest = Math.max(deepest, ++depth);
+    else if (c === 125 || c === 93) depth--;
+  }
+  return deepest;
+}
+
 export async function* readRecords(
   input: AsyncIterable<Buffer | string>,
   options: ReadOptions = {},
@@ -54,7 +102,7 @@ export async function* readRecords(
   let inSegment = false;
   let segmentCount = 0;
   let seenAny = false;
-  for await (const lines of readLineBatches(input))
+  for await (const lines of readLineBatches(input, file))
     for (const text of lines) {
       line++;
       if (text.trim() === '') continue;
@@ -65,6 +113,13 @@ export async function* readRecords(
       } catch {
         throw new InputError(`not a JSON record: ${echo(text)}`, place, NOT_A_STREAM_HINT);
       }
+      // Only a long line can nest deep enough to exhaust the stack of a later stringify.
+      if (text.length > MAX_DEPTH * 2 && nestingDepth(text) > MAX_DEPTH)
+        throw new InputError(
+          `record nested more than ${MAX_DEPTH} levels deep`,
+          place,
+          'no testgate record nests so deep: check what wrote this stream',
+        );
       const type = (value as { type?: unknown } | null)?.type;
       if (type === 'run') {
         const version = (value as { version?: unknown }).version;

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { InputError, readRecords, type TestgateRecord } from '../src/index.js';
+import { InputError, readLineBatches, readRecords, type TestgateRecord } from '../src/index.js';
 import { lines } from './_helpers.js';
 
 const run = { type: 'run', version: 1, tool: 'junit-merge' };
@@ -115,5 +115,38 @@ describe('readRecords', () => {
       /invalid test record: attempts\.0\.duration must be <= 1000000000/,
     );
     expect(huge.place).toMatchObject({ line: 2 });
+  });
+
+  it('joins a line that spans many chunks once, CRLF split across two chunks included', async () => {
+    const long = 'x'.repeat(100_000);
+    const chunks = [
+      ...long.slice(0, 50_000).match(/.{1,1000}/g)!,
+      `${long.slice(50_000)}\r`,
+      '\nnext\n',
+    ];
+    const out: string[] = [];
+    for await (const batch of readLineBatches(Readable.from(chunks))) out.push(...batch);
+    expect(out).toEqual([long, 'next']);
+  });
+
+  it('refuses a line longer than its limit, naming its line', async () => {
+    const lines = readLineBatches(
+      Readable.from(['ok\n', 'y'.repeat(600), 'y'.repeat(600)]),
+      'in.jsonl',
+      1000,
+    );
+    await expect(async () => {
+      for await (const batch of lines) void batch;
+    }).rejects.toMatchObject({
+      message: 'a line longer than 1000 characters',
+      place: { file: 'in.jsonl', line: 2 },
+    });
+  });
+
+  it('refuses a record nested deeper than any record could, naming its line', async () => {
+    const deep = `${'['.repeat(1500)}${']'.repeat(1500)}`;
+    const error = await failure(`${JSON.stringify(run).slice(0, -1)},"x":${deep}}\n`);
+    expect(error.message).toBe('record nested more than 1000 levels deep');
+    expect(error.place).toMatchObject({ file: 'in.jsonl', line: 1 });
   });
 });
