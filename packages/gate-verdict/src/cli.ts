@@ -1,4 +1,4 @@
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import yargs from 'yargs';
 import {
@@ -17,6 +17,7 @@ import {
   runMain,
   stderrColors,
   validateVerdict,
+  writeFileAtomically,
 } from '@testgate/stream';
 import { githubAnnotations } from './annotations.js';
 import { type Budget, parseBudgets } from './budgets.js';
@@ -191,11 +192,11 @@ async function writeReports(
   io: CliIo,
 ): Promise<void> {
   if (args.html !== undefined)
-    await writeFile(resolve(io.cwd, args.html), renderHtml(verdict, rows));
+    await writeFileAtomically(resolve(io.cwd, args.html), renderHtml(verdict, rows));
   if (args.json !== undefined) {
     const check = validateVerdict(verdict);
     if (!check.ok) throw new Error(`${TOOL} made an invalid verdict document: ${check.problem}`);
-    await writeFile(resolve(io.cwd, args.json), `${JSON.stringify(verdict, null, 2)}\n`);
+    await writeFileAtomically(resolve(io.cwd, args.json), `${JSON.stringify(verdict, null, 2)}\n`);
   }
   // Appended: GitHub's step summary file collects what every command of the step writes.
   if (args.summary !== undefined)

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -191,6 +191,23 @@ describe('junit-merge | gate-verdict', () => {
     expect(lines.filter((l) => l.startsWith('::')).map((l) => l.slice(0, 8))).toEqual(['::error ']);
     expect(`${result.stdout}${result.stderr}`).not.toMatch(/[\u001b\u0007\r]/);
     expect(readFileSync(join(dir, 'summary.md'), 'utf8')).not.toMatch(/[\r\u001b\u0007]|\n::/);
+  });
+
+  it('says in one line that a report cannot be written (a full disk, a missing folder), exits 2, and leaves no file behind', () => {
+    write({ 'artifacts/unit/junit.xml': suite(pass('a')) });
+    for (const [flag, target, reason] of [
+      ['--json', '/dev/full', '/dev/full: cannot write (ENOSPC)'],
+      ['--html', '/dev/full', '/dev/full: cannot write (ENOSPC)'],
+      ['--summary', 'missing/summary.md', 'missing/summary.md: cannot open (ENOENT)'],
+    ] as const) {
+      const result = sh(`${merge} 'artifacts/**/*.xml' -q | ${gate} -q ${flag} ${target}`);
+      expect(result.code).toBe(2);
+      expect(result.stderr.split('\n')[0]).toMatch(
+        new RegExp(`^gate-verdict: .*${reason.replace(/[.()]/g, '\\$&')}$`),
+      );
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('is red when no test ran, unless --allow-empty', () => {

@@ -1,5 +1,5 @@
-import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
-import { type RunRecord, toJsonLine } from '@testgate/stream';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { type ReplacingFile, type RunRecord, replacingFile, toJsonLine } from '@testgate/stream';
 import { TOOL } from './merge.js';
 
 // Same width as any startedAt written later (toISOString of a four-digit year).
@@ -13,14 +13,15 @@ const PLACEHOLDER = '0000-01-01T00:00:00.000Z';
  * a stream cut off, never a wrong one.
  */
 export class DirectFileOutput {
-  readonly #path: string;
+  /** Written beside the output and put in place when complete: a good file is never cut. */
+  readonly #file: ReplacingFile;
   /** Open for the legs' records, which the threads merging them write in order. */
   readonly fd: number;
   readonly #startedAtOffset: number | undefined;
 
   constructor(path: string, run: RunRecord) {
-    this.#path = path;
-    this.fd = openSync(path, 'w');
+    this.#file = replacingFile(path);
+    this.fd = openSync(this.#file.path, 'w');
     const pending = run.startedAt === undefined;
     const line = toJsonLine(pending ? { ...run, startedAt: PLACEHOLDER } : run, { tool: TOOL });
     if (pending) {
@@ -42,11 +43,12 @@ export class DirectFileOutput {
       writeSync(this.fd, startedAt, this.#startedAtOffset);
     }
     closeSync(this.fd);
+    this.#file.commit();
   }
 
-  /** Removes a half-written file (a strict failure): no output rather than a cut one. */
+  /** Removes the half-written file (a failure): the output stays as it was. */
   abort(): void {
     closeSync(this.fd);
-    unlinkSync(this.#path);
+    this.#file.discard();
   }
 }

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
 import { createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -9,6 +10,7 @@ import {
   type TestgateRecord,
   UsageError,
   readLineBatches,
+  replacingFile,
 } from '@testgate/stream';
 import { toJunitXml } from './junit-xml.js';
 import { TOOL } from './merge.js';
@@ -55,9 +57,11 @@ export async function writeJunit(
 export async function openOutput(
   path: string | undefined,
   io: CliIo,
-): Promise<{ stream: NodeJS.WritableStream; close: () => Promise<void> }> {
-  if (path === undefined || path === '-') return { stream: io.stdout, close: async () => {} };
-  const stream = createWriteStream(resolve(io.cwd, path));
+): Promise<{ stream: NodeJS.WritableStream; close: () => Promise<void>; abort: () => void }> {
+  if (path === undefined || path === '-')
+    return { stream: io.stdout, close: async () => {}, abort: () => {} };
+  const file = replacingFile(resolve(io.cwd, path));
+  const stream = createWriteStream(file.path);
   await new Promise<void>((done, fail) => {
     stream.once('open', () => done());
     stream.once('error', (error) =>
@@ -68,5 +72,15 @@ export async function openOutput(
       ),
     );
   });
-  return { stream, close: () => new Promise<void>((done) => stream.end(done)) };
+  return {
+    stream,
+    close: async () => {
+      await finished(stream.end());
+      file.commit();
+    },
+    abort: () => {
+      stream.destroy();
+      file.discard();
+    },
+  };
 }

@@ -205,8 +205,10 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
           const bytes = files.read(totals.legs);
           if (args.format === 'junit') await writeJunit(run(start), bytes, out.stream);
           else await writeStream(run(start), bytes, totals.records, out.stream);
-        } finally {
           await out.close();
+        } catch (error) {
+          out.abort();
+          throw error;
         }
       }
     } catch (error) {

@@ -4,6 +4,7 @@ import {
   mkdtempSync,
   mkdirSync,
   readFileSync,
+  readdirSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -130,6 +131,25 @@ describe('junit-merge CLI', () => {
         .map((t) => (t as TestRecord).outcome),
     ).toEqual(['failed']);
     expect(existsSync(join(dir, 'x'))).toBe(false);
+  });
+
+  it('says in one line that -o cannot be written, and never cuts a good output file', async () => {
+    artifacts({ 'api/junit.xml': passing, 'broken/junit.xml': '<testsuite><testcase' });
+    for (const format of ['ndjson', 'junit']) {
+      const full = await merge(['artifacts', '-q', '--format', format, '-o', '/dev/full'], {
+        cwd: dir,
+      });
+      expect(full.code).toBe(2);
+      expect(full.stderr).toMatch(/^junit-merge: .*cannot write.*\(ENOSPC\)\n/);
+      expect(full.stderr).not.toMatch(/\n\s+at /);
+      writeFileSync(join(dir, 'out'), 'the last good output\n');
+      const strict = await merge(['artifacts', '-q', '--strict', '--format', format, '-o', 'out'], {
+        cwd: dir,
+      });
+      expect(strict.code).toBe(2);
+      expect(readFileSync(join(dir, 'out'), 'utf8')).toBe('the last good output\n');
+    }
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('records an expected leg with no report as missing, with an error diagnostic, and exits 0', async () => {

@@ -98,6 +98,26 @@ describe('the commands', () => {
     expect(readdirSync(dir)).toEqual(['quarantine.json']);
   });
 
+  it('says in one line that a ledger in a missing folder cannot be written', async () => {
+    const { code, stderr } = await q(
+      'add',
+      '--file',
+      'missing/q.json',
+      '--test',
+      't',
+      '--owner',
+      'o',
+      '--reason',
+      'r',
+      '--days',
+      '3',
+    );
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /^quarantine-filter: .*missing: no such folder or file \(ENOENT\)\nhint: check that the folder exists\n$/,
+    );
+  });
+
   it('add writes an entry dated today, atomically, and list shows it', async () => {
     expect(
       (

@@ -53,6 +53,11 @@ export async function runMain(
       io.stderr.write(`${formatError(tool, error)}\n`);
       return error.code;
     }
+    const system = systemError(error);
+    if (system) {
+      io.stderr.write(`${formatError(tool, system)}\n`);
+      return system.code;
+    }
     const stack = error instanceof Error ? (error.stack ?? error.message) : String(error);
     io.stderr.write(
       `${tool}: internal error, this is a bug: please report it with the input that caused it\n${stack}\n`,
@@ -61,6 +66,40 @@ export async function runMain(
   } finally {
     io.stdout.off('error', onError);
   }
+}
+
+// What a failed system call did, in the words of a message.
+const VERBS: Record<string, string> = {
+  read: 'cannot read',
+  open: 'cannot open',
+  write: 'cannot write',
+  mkdir: 'cannot create a folder',
+  rename: 'cannot write',
+  unlink: 'cannot remove',
+  access: 'no such folder or file',
+};
+
+/**
+ * A failed file operation the environment caused (a full disk, a missing folder, no
+ * permission) as one line: `tool: FILE: cannot write (ENOSPC)`, exit 2, never a stack.
+ */
+function systemError(error: unknown): ExitError | undefined {
+  const e = error as NodeJS.ErrnoException;
+  if (!(error instanceof Error) || typeof e.code !== 'string' || typeof e.syscall !== 'string')
+    return undefined;
+  const verb = VERBS[e.syscall] ?? `cannot ${e.syscall}`;
+  const hint =
+    e.code === 'ENOSPC'
+      ? 'free some disk space, or write elsewhere'
+      : e.code === 'ENOENT'
+        ? 'check that the folder exists'
+        : undefined;
+  return e.path === undefined
+    ? new ExitError(ExitCode.unusable, `${verb} the output (${e.code})`, { hint })
+    : new ExitError(ExitCode.unusable, `${verb} (${e.code})`, {
+        place: { file: e.path },
+        hint,
+      });
 }
 
 /** The part of a yargs parser that `parseArguments` needs. */

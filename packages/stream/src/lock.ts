@@ -1,3 +1,6 @@
+import { access } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
 /**
  * Runs `body` holding a lock on `path` (a lock folder at `lockfilePath`, so that it works
  * on any file system CI mounts); with `wait: false`, undefined when another process holds
@@ -10,6 +13,8 @@ export async function withLock<T>(
   wait: boolean,
   body: () => Promise<T>,
 ): Promise<T | undefined> {
+  // The lock's folder must exist: the lock would otherwise retry a minute on ENOENT.
+  await access(dirname(lockfilePath));
   const { default: lockfile } = await import('proper-lockfile');
   let release: () => Promise<void>;
   try {

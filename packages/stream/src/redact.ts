@@ -2,8 +2,8 @@
 const SECRET_PARAMETER = /pass|secret|token|key|auth|credential|signature|sig$/i;
 
 /**
- * A URL as it may be printed: a user's password (and the user, when a token stands in the
- * user part) and every secret query parameter as `***`. Read with the URL parser; a URL
+ * A URL as it may be printed: a user's password (and, over HTTP, a lone user part, where a
+ * token stands) and every secret query parameter as `***`. Read with the URL parser; a URL
  * it cannot read (`postgres://u:pa/ss@host`, a `/` in the password) loses everything
  * between `//` and its last `@`, so that no half of a secret is shown.
  */
@@ -20,7 +20,8 @@ export function redactUrl(text: string): string {
   const at = text.lastIndexOf('@');
   if (at > authority && !url.username && !url.password) return redactAuthority(text, authority);
   if (url.password) url.password = '***';
-  else if (url.username) url.username = '***';
+  // Over HTTP a lone user part is usually a token (https://TOKEN@host); a database's is a name.
+  else if (url.username && /^https?:$/.test(url.protocol)) url.username = '***';
   for (const key of [...url.searchParams.keys()])
     if (SECRET_PARAMETER.test(key)) url.searchParams.set(key, '***');
   return url.toString();
