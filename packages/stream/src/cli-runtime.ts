@@ -180,13 +180,22 @@ export async function openStreamInput(
   }
   const full = resolve(io.cwd, path);
   const info = await stat(full).catch(() => undefined);
-  if (!info?.isFile()) {
+  // A pipe is a stream (`<(junit-merge …)`); anything else that is no regular file says what it is.
+  const what = !info
+    ? 'no such file'
+    : info.isDirectory()
+      ? 'a folder, not a stream file'
+      : info.isCharacterDevice() || info.isBlockDevice()
+        ? 'a device, not a stream file'
+        : info.isSocket()
+          ? 'a socket, not a stream file'
+          : undefined;
+  if (what !== undefined)
     throw new InputError(
-      'no such file',
+      what,
       { file: path },
       'name the file junit-merge wrote, or pipe the stream in',
     );
-  }
   return { input: createReadStream(full), file: path };
 }
 

@@ -4,6 +4,7 @@ import {
   ExitError,
   InputError,
   PipeClosedError,
+  openStreamInput,
   runMain,
   sanitizeForTerminal,
   stderrColors,
@@ -91,5 +92,21 @@ describe('parseTimeSpan', () => {
 
   it.each(['0d', '30', '30 days', '1.5d', '-2h', ''])('refuses %j', (text) => {
     expect(parseTimeSpan(text)).toBeUndefined();
+  });
+});
+
+describe('openStreamInput', () => {
+  it('says what a stream path is when it is no file to read: a folder, a device', async () => {
+    const { io } = memoryIo();
+    for (const [path, what] of [
+      ['/tmp', 'a folder, not a stream file'],
+      ['/dev/null', 'a device, not a stream file'],
+      ['/no/such/stream.jsonl', 'no such file'],
+    ] as const) {
+      await expect(openStreamInput(path, io, 'tool')).rejects.toMatchObject({
+        message: what,
+        place: { file: path },
+      });
+    }
   });
 });

@@ -12,6 +12,7 @@ import {
   parseTimeSpan,
   withHouseRules,
   processIo,
+  oneLine,
   readRecords,
   redactUrl,
   redactUrls,
@@ -101,7 +102,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     );
     const args = await parseArguments(parser, argv, io);
     if (!args) return ExitCode.ok;
-    const files = await streamFiles((args._ as unknown[]).map(String), io.cwd);
+    const files = await streamFiles((args._ as unknown[]).map(String), io);
     const runs: RunSummary[] = [];
     for (const file of files)
       runs.push(
@@ -147,7 +148,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   });
 }
 
-async function streamFiles(inputs: string[], cwd: string): Promise<string[]> {
+async function streamFiles(inputs: string[], io: CliIo): Promise<string[]> {
   if (inputs.length === 0)
     throw new UsageError(
       'no stream: name saved run streams (files or folders)',
@@ -155,17 +156,25 @@ async function streamFiles(inputs: string[], cwd: string): Promise<string[]> {
     );
   const files: string[] = [];
   for (const input of inputs) {
-    const info = await stat(resolve(cwd, input)).catch(() => undefined);
-    if (!info)
+    const info = await stat(resolve(io.cwd, input)).catch(() => undefined);
+    if (info?.isDirectory()) {
+      for (const name of (await readdir(resolve(io.cwd, input))).sort()) {
+        if (!name.endsWith('.jsonl')) continue;
+        const path = join(input, name);
+        const kind = await stat(resolve(io.cwd, path)).catch(() => undefined);
+        // Saved streams are regular files: a FIFO would wait for a writer forever.
+        if (kind?.isFile()) files.push(path);
+        else io.stderr.write(`${TOOL}: skipped ${oneLine(path)}: not a regular file\n`);
+      }
+    } else if (info?.isFile()) {
+      files.push(input);
+    } else {
       throw new InputError(
-        'no such file',
+        info ? 'not a regular file (test-metrics reads saved streams)' : 'no such file',
         { file: input },
         'name run streams saved from junit-merge or a later stage',
       );
-    if (info.isDirectory()) {
-      for (const name of (await readdir(resolve(cwd, input))).sort())
-        if (name.endsWith('.jsonl')) files.push(join(input, name));
-    } else files.push(input);
+    }
   }
   if (files.length === 0)
     throw new InputError('no .jsonl stream in it', { file: inputs.join(' ') });

@@ -1,5 +1,5 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -55,6 +55,7 @@ function saveRun(name: string, day: number, seconds: number, failed = 0, branch 
     })),
   ];
   records.push({ type: 'end', tool: 'junit-merge', records: records.length });
+  mkdirSync(dirname(join(dir, name)), { recursive: true });
   writeFileSync(join(dir, name), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
 }
 
@@ -158,6 +159,20 @@ describe('push', () => {
       /cannot reach the Pushgateway at http:\/\/user:\*\*\*@127\.0\.0\.1:1\/\?token=\*\*\*/,
     );
     expect(r.stderr).not.toMatch(/s3cret|abc123/);
+  });
+});
+
+describe('inputs', () => {
+  it('reads regular files only: a named FIFO is refused and one in a folder skipped, never waited on', () => {
+    saveRun('saved/a.jsonl', 0, 100);
+    execFileSync('mkfifo', [join(dir, 'saved/pipe.jsonl')]);
+    execFileSync('mkfifo', [join(dir, 'named.jsonl')]);
+    const named = sh(`${tool} named.jsonl`);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toMatch(/^test-metrics: named\.jsonl: not a regular file/);
+    const folder = sh(`${tool} saved`);
+    expect(folder.code).toBe(0);
+    expect(folder.stderr).toContain('test-metrics: skipped saved/pipe.jsonl: not a regular file\n');
   });
 });
 
