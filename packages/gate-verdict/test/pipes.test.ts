@@ -210,6 +210,22 @@ describe('junit-merge | gate-verdict', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('stays quiet when the reader of its annotations is gone before they are written (| true)', () => {
+    write({
+      'artifacts/unit/junit.xml': suite(
+        Array.from({ length: 30 }, (_, n) => fail(`f${n}`)).join(''),
+      ),
+    });
+    sh(`${merge} 'artifacts/**/*.xml' -q > stream.jsonl`);
+    for (let run = 0; run < 5; run++) {
+      const result = sh(
+        `${gate} stream.jsonl --annotations github 2>err.txt | true; echo $? > code.txt`,
+      );
+      expect(result.code).toBe(0);
+      expect(readFileSync(join(dir, 'err.txt'), 'utf8')).not.toMatch(/EPIPE|Unhandled|\n\s+at /);
+    }
+  });
+
   it('is red when no test ran, unless --allow-empty', () => {
     write({
       'artifacts/unit/junit.xml': suite('<testcase classname="c" name="s"><skipped/></testcase>'),

@@ -46,7 +46,14 @@ export async function runMain(
   const onError = (): void => {};
   io.stdout.on('error', onError);
   try {
-    return await body();
+    const code = await body();
+    // What the body wrote without waiting (annotations, say) is flushed while the listener
+    // is still there: a reader gone by then (`| true`) made stdout emit EPIPE after it.
+    const failure = await new Promise<Error | null | undefined>((done) =>
+      io.stdout.write('', (error) => done(error)),
+    );
+    if (failure && !isPipeClosed(failure)) throw failure;
+    return code;
   } catch (error) {
     if (isPipeClosed(error)) return ExitCode.ok;
     if (error instanceof ExitError) {
