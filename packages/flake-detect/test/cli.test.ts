@@ -353,6 +353,24 @@ describe.each(Object.entries(stores))('flake-detect with a %s history', (_, loca
 });
 
 describe('flake-detect: bad input', () => {
+  it('says in one line that a Postgres user without CREATE cannot keep the history, and cuts the stream', async () => {
+    const admin = new pg.Client({ connectionString: postgres!.url });
+    await admin.connect();
+    await admin.query('CREATE DATABASE no_create');
+    await admin.query("CREATE ROLE reader LOGIN PASSWORD 'r3ader'");
+    await admin.end();
+    const url = postgres!.url
+      .replace(/\/\/[^@]*@/, '//reader:r3ader@')
+      .replace(/\/postgres$/, '/no_create');
+    const input = run({ commit: 'c', run: '1', hoursAgo: 1, legs: { unit: { a: 'passed' } } });
+    const result = await runFlakeDetect(['--history', url, '--record'], input, dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^flake-detect: postgres:\/\/reader:\*\*\*@.*\/no_create: the history database refused: permission denied for schema public \(SQLSTATE 42501\)\nhint: grant the user CREATE/,
+    );
+    expect(result.stderr).not.toContain('r3ader');
+  });
+
   it('never prints a history password, whole or in part, whatever the URL looks like', async () => {
     const input = run({ commit: 'c', run: '1', hoursAgo: 1, legs: { unit: { a: 'passed' } } });
     for (const [url, secrets] of [

@@ -135,10 +135,23 @@ export class PostgresStore implements HistoryStore {
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
-      throw error;
+      throw this.refused(error);
     } finally {
       client.release();
     }
+  }
+
+  /** What the database said no to (no CREATE, no INSERT, a full disk), as one line. */
+  private refused(error: unknown): unknown {
+    const e = error as { code?: unknown; severity?: unknown; message?: string };
+    if (typeof e.code !== 'string' || typeof e.severity !== 'string') return error;
+    return new InputError(
+      `the history database refused: ${e.message ?? 'no reason given'} (SQLSTATE ${e.code})`,
+      { file: this.name },
+      e.code === '42501'
+        ? `grant the user CREATE and INSERT on the database, or create ${TABLE} as another user`
+        : 'check the database user and its rights',
+    );
   }
 }
 
