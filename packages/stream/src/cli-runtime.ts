@@ -84,6 +84,7 @@ const VERBS: Record<string, string> = {
   rename: 'cannot write',
   unlink: 'cannot remove',
   access: 'no such folder or file',
+  scandir: 'cannot read the folder',
 };
 
 /**
