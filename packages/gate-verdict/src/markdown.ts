@@ -1,5 +1,12 @@
 import { flakeLabel } from './flake-label.js';
-import type { ExcusedTest, Finding, TestRef, VerdictDocument, VerdictLeg } from '@testgate/stream';
+import {
+  type ExcusedTest,
+  type Finding,
+  type TestRef,
+  type VerdictDocument,
+  type VerdictLeg,
+  sanitizeForTerminal,
+} from '@testgate/stream';
 
 /** GitHub's limit for one step summary. */
 export const SUMMARY_LIMIT = 1024 * 1024;
@@ -8,9 +15,7 @@ const RESERVE = 16 * 1024;
 
 /** Escapes text from test data for Markdown: no markup, no HTML, no link, no control, one line. */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '')
+  return sanitizeForTerminal(text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' '))
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')

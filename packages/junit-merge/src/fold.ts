@@ -7,6 +7,7 @@ import type {
   TestRecord,
 } from '@testgate/stream';
 import { foldOutcome, toJsonLine } from '@testgate/stream';
+import { isFailing } from './dialects/dialect.js';
 import { type Dialect, dialectNamed } from './dialects/index.js';
 import { joinId, testKey } from './identity.js';
 import {
@@ -157,13 +158,14 @@ export class LegFolder {
    * and on) come after those of the runs before it.
    */
   add(report: ParsedReport): void {
-    if ((report.attempt ?? 1) < this.#lastAttempt)
+    const attempt = report.attempt ?? 1;
+    if (attempt < this.#lastAttempt)
       throw new Error(
-        `report ${report.report} of attempt ${report.attempt ?? 1} added after attempt ${this.#lastAttempt}`,
+        `report ${report.report} of attempt ${attempt} added after attempt ${this.#lastAttempt}`,
       );
-    this.#lastAttempt = report.attempt ?? 1;
+    this.#lastAttempt = attempt;
     const key: ReportKey = {
-      attempt: report.attempt ?? 1,
+      attempt,
       timestamp: report.earliestTimestamp ?? '',
       path: report.report,
       logical: report.logicalReport ?? report.report,
@@ -196,12 +198,7 @@ export class LegFolder {
             : -1;
       if (at === -1) {
         // Another test of the same name: kept apart.
-        const namesakes =
-          seen instanceof Namesakes ? seen : new Namesakes(joinId(scope, name), [seen]);
-        if (namesakes !== seen) {
-          byName.set(name, namesakes);
-          this.#namesakes.push(namesakes);
-        }
+        const namesakes = this.#namesakesOf(byName, scope, name);
         namesakes.tests.push(testcase);
         namesakes.acrossReports ||= this.#keyOf(namesakes.tests[0]!).logical !== key.logical;
         this.#countLone(testcase);
@@ -226,6 +223,16 @@ export class LegFolder {
       }
     }
     for (const [group, cases] of repeats ?? []) this.#repeat(group, cases, dialect, report);
+  }
+
+  /** The namesakes of a scope and name, made from the one test seen so far when needed. */
+  #namesakesOf(byName: Map<string, Seen>, scope: string, name: string): Namesakes {
+    const seen = byName.get(name)!;
+    if (seen instanceof Namesakes) return seen;
+    const namesakes = new Namesakes(joinId(scope, name), [seen]);
+    byName.set(name, namesakes);
+    this.#namesakes.push(namesakes);
+    return namesakes;
   }
 
   #keyOf(test: Test): ReportKey {
@@ -265,7 +272,7 @@ export class LegFolder {
   #grouped(test: Test): Group {
     if (test instanceof Group) return test;
     this.#loneOutcomes[loneOutcome(test)]--;
-    const group = new Group(test, this.#keys.get(test.report)!);
+    const group = new Group(test, this.#keyOf(test));
     this.#repeated.push(group);
     return group;
   }
@@ -294,14 +301,7 @@ export class LegFolder {
     group.last = cases[0]!;
     attemptsOf(cases[0]!, group.attempts);
     const [scope, name] = testKey(cases[0]!, dialect);
-    const byName = this.#groups.get(scope)!;
-    const seen = byName.get(name)!;
-    let namesakes = seen;
-    if (!(namesakes instanceof Namesakes)) {
-      namesakes = new Namesakes(joinId(scope, name), [seen as Test]);
-      byName.set(name, namesakes);
-      this.#namesakes.push(namesakes);
-    }
+    const namesakes = this.#namesakesOf(this.#groups.get(scope)!, scope, name);
     for (const testcase of cases.slice(1)) {
       namesakes.tests.push(testcase);
       this.#countLone(testcase);
@@ -703,7 +703,7 @@ function attemptsOf(testcase: ParsedCase, into: Attempt[]): void {
   }
   // Reruns follow only a failure: a testcase with rerun elements and no failure of its
   // own lost its first run's result, which is no pass.
-  if (reruns && !own.some((r) => r.kind === 'failure' || r.kind === 'error'))
+  if (reruns && !own.some(isFailing))
     own.push({
       kind: 'failure',
       message: "failed and was rerun (the first run's result was not written)",

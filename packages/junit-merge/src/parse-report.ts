@@ -353,20 +353,14 @@ export class ReportParser {
 
   // One object for every detection hook, brought up to date when asked for: a report no
   // dialect recognises asks at every testcase.
-  readonly #detectContext: {
-    report: string;
-    root?: Record<string, string>;
-    suite?: Record<string, string>;
-  } = {
-    report: '',
-  };
+  readonly #detectContext: DetectContext = { report: '', root: undefined, suite: undefined };
 
   #context(): DetectContext {
     const context = this.#detectContext;
     context.report = this.#report;
     context.root = this.#rootAttrs;
     context.suite = this.#suites[this.#suites.length - 1]?.attrs;
-    return context as DetectContext;
+    return context;
   }
 
   #openResult(kind: ResultKind, attrs: Record<string, string>): void {

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { type ChunkDecoder, detectEncoding } from './decode.js';
-import type { ParsedReport } from './model.js';
+import type { DiagnosticDraft, ParsedReport } from './model.js';
 import { type ParseOptions, ReportParser } from './parse-report.js';
 
 /** A report to read: a name for messages and a source of its bytes. */
@@ -53,20 +53,13 @@ export async function readReport(
 ): Promise<ParsedReport> {
   if (source.skipped !== undefined) {
     return {
-      report: source.path,
-      producer: undefined,
-      cases: [],
-      readable: false,
+      ...unread(source, {
+        severity: 'warning',
+        code: 'report-skipped',
+        message: `not read: ${source.skipped}, not a regular file`,
+        hint: 'only regular files are read; remove it from the artifacts, or name the file it stands for',
+      }),
       notReport: source.skipped,
-      diagnostics: [
-        {
-          severity: 'warning',
-          code: 'report-skipped',
-          message: `not read: ${source.skipped}, not a regular file`,
-          file: source.path,
-          hint: 'only regular files are read; remove it from the artifacts, or name the file it stands for',
-        },
-      ],
     };
   }
   const parser = new ReportParser(source.path, options);
@@ -83,21 +76,23 @@ export async function readReport(
     if (decoder) parser.write(decoder.end());
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    return {
-      report: source.path,
-      producer: undefined,
-      cases: [],
-      readable: false,
-      diagnostics: [
-        {
-          severity: 'error',
-          code: 'report-unreadable',
-          message: `cannot read the report (${reason})`,
-          file: source.path,
-          hint: 'check that the path is a readable file',
-        },
-      ],
-    };
+    return unread(source, {
+      severity: 'error',
+      code: 'report-unreadable',
+      message: `cannot read the report (${reason})`,
+      hint: 'check that the path is a readable file',
+    });
   }
   return parser.end();
+}
+
+/** A report nothing was read from, with the diagnostic that says why. */
+function unread(source: ReportSource, diagnostic: Omit<DiagnosticDraft, 'file'>): ParsedReport {
+  return {
+    report: source.path,
+    producer: undefined,
+    cases: [],
+    readable: false,
+    diagnostics: [{ ...diagnostic, file: source.path }],
+  };
 }

@@ -46,10 +46,9 @@ export async function findReports(inputs: readonly string[], cwd: string): Promi
         matches((absolute ? file : relative(cwd, file)).replace(LINE_BREAKS, '_')),
       );
     } else {
-      found.missing.push(input);
+      throw new MissingInputError(input);
     }
   }
-  if (found.missing.length > 0) throw new MissingInputError(found.missing[0]!);
   return {
     files: [...found.files.values()].sort(),
     skipped: found.skipped.sort((a, b) => (a.path < b.path ? -1 : 1)),
@@ -72,7 +71,6 @@ class Found {
   readonly files = new Map<string, string>();
   readonly skipped: SkippedPath[] = [];
   readonly roots: string[] = [];
-  readonly missing: string[] = [];
   readonly #folders = new Set<string>();
 
   async walk(dir: string, wanted: (file: string) => boolean): Promise<void> {

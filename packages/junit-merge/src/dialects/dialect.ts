@@ -72,11 +72,14 @@ export function distinctRuns(): RepeatReading {
 }
 
 /**
- * The shape of a rerun-on-failure encoding: every testcase but the last failed (a rerun
- * only follows a failure), the last is the final result.
+ * Repeats of a rerun-on-failure encoding (gotestsum `--rerun-fails`, Gradle test-retry):
+ * attempts when every testcase but the last failed (a rerun only follows a failure), the
+ * last being the final result; any other shape is separate runs.
  */
-export function failuresThenFinal(cases: readonly ParsedCase[]): boolean {
-  return cases.slice(0, -1).every((c) => c.results.some(isFailing));
+export function retriedOnFailure(cases: ParsedCase[]): RepeatReading {
+  return cases.slice(0, -1).every((c) => c.results.some(isFailing))
+    ? { as: 'attempts', cases }
+    : { as: 'distinct' };
 }
 
 export function isFailing(result: ParsedResult): boolean {

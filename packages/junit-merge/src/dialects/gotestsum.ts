@@ -1,5 +1,5 @@
 import type { ParsedCase } from '../model.js';
-import { type Dialect, failuresThenFinal } from './dialect.js';
+import { type Dialect, retriedOnFailure } from './dialect.js';
 
 /** A Go test's scope: its package's import path, the suite's name. */
 export function packageKey(testcase: ParsedCase): [string, string] {
@@ -19,6 +19,5 @@ export const gotestsum: Dialect = {
     property: (name, _value, { suite }) => name === 'go.version' && suite?.timestamp !== undefined,
   },
   key: packageKey,
-  readRepeats: (cases) =>
-    failuresThenFinal(cases) ? { as: 'attempts', cases } : { as: 'distinct' },
+  readRepeats: retriedOnFailure,
 };

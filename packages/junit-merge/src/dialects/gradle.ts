@@ -1,4 +1,4 @@
-import { type Dialect, classnameKey, failuresThenFinal } from './dialect.js';
+import { type Dialect, classnameKey, retriedOnFailure } from './dialect.js';
 
 /**
  * Gradle's test task: `build/test-results/<task>/TEST-<class>.xml`, a bare `<testsuite>`
@@ -17,6 +17,5 @@ export const gradle: Dialect = {
       attrs.timestamp !== undefined,
   },
   key: classnameKey,
-  readRepeats: (cases) =>
-    failuresThenFinal(cases) ? { as: 'attempts', cases } : { as: 'distinct' },
+  readRepeats: retriedOnFailure,
 };
