@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The testgate Action's one step: junit-merge | flake-detect | quarantine-filter |
-# gate-verdict over the downloaded reports (flake-detect with a history, quarantine-filter
-# with a ledger; a stage without its input is left out), writing the step summary,
+# gate-verdict over the downloaded reports (flake-detect with a history; a missing ledger
+# is an empty one, as quarantine-filter reads it), writing the step summary,
 # annotations and the HTML report, and exiting with the verdict (0 green, 1 red, 2
 # unusable input). Uploads nothing itself.
 # Inputs arrive as TESTGATE_* variables (see action.yml); GitHub sets GITHUB_*.
@@ -24,9 +24,8 @@ gate_args=(--flaky "${TESTGATE_FLAKY:-warn}" --annotations github --html "${TEST
 [ -n "${GITHUB_STEP_SUMMARY:-}" ] && gate_args+=(--summary "$GITHUB_STEP_SUMMARY")
 
 ledger=${TESTGATE_QUARANTINE:-quarantine.json}
-[ -f "$ledger" ] || echo "testgate: no quarantine ledger at $ledger; running without quarantine" >&2
 
-# The optional stages: each passes the stream on untouched when it has nothing to do.
+# Without a history, flake detection is left out.
 detect() {
   if [ -z "${TESTGATE_HISTORY:-}" ]; then
     cat
@@ -37,11 +36,7 @@ detect() {
   [ -f "$ledger" ] && args+=(--quarantine "$ledger")
   tool flake-detect "${args[@]}"
 }
-quarantine() {
-  if [ -f "$ledger" ]; then tool quarantine-filter --file "$ledger"; else cat; fi
-}
-
-tool junit-merge "${merge_args[@]}" | detect | quarantine | tool gate-verdict "${gate_args[@]}"
+tool junit-merge "${merge_args[@]}" | detect | tool quarantine-filter --file "$ledger" | tool gate-verdict "${gate_args[@]}"
 status=$?
 
 verdict=red

@@ -66,23 +66,31 @@ function byCommit(observations: Observation[], branch: string | undefined): Comm
 }
 
 function evidenceOf(rule: FlakeEvidence['rule'], c: CommitOutcomes): FlakeEvidence {
+  // Evidence pooled from equivalent legs names the leg of each run.
+  const pooled = new Set(c.observations.map((o) => o.leg)).size > 1;
   return {
     rule,
     commit: c.commit,
     runs: c.observations
       .slice()
       .reverse()
-      .map((o) => ({ run: o.run.run, attempt: o.run.attempt, outcome: o.outcome })),
+      .map((o) => ({
+        run: o.run.run,
+        attempt: o.run.attempt,
+        ...(pooled && o.leg !== undefined ? { leg: o.leg } : {}),
+        outcome: o.outcome,
+      })),
   };
 }
 
 /**
- * The verdict on one test in one leg from its outcomes in the window (this run's among
- * them). Flakiness is counted per commit, never per retry or rerun. The rules, strongest
- * first:
+ * The verdict on one test in one leg (or in legs that are reruns of one another) from its
+ * outcomes in the window (this run's among them). Flakiness is counted per commit, never
+ * per retry or rerun. The rules, strongest first:
  * - broken: every attempt failed on consecutive commits up to now (two commits or more,
  *   or one commit that failed again when rerun); its failures are never flakiness, also
- *   after the fix;
+ *   after the fix, as long as the fix holds: a stretch followed by passes and then by a
+ *   failure again was flakiness, and counts as such;
  * - flaky: a commit on which the test both failed and passed (in one run, or across
  *   runs of the commit), certain evidence;
  * - new: nothing before this run;
@@ -110,7 +118,8 @@ export function classify(observations: Observation[], options: ClassifyOptions =
     while (j < sequence.length && states[j] === 'fail') j++;
     const stretch = sequence.slice(i, j);
     const confirmed = stretch.length >= 2 || stretch.some((c) => c.failedRuns >= 2);
-    if (confirmed) for (const c of stretch) brokenCommits.add(c);
+    const failsAgain = states.slice(j).some((s) => s !== 'pass');
+    if (confirmed && !failsAgain) for (const c of stretch) brokenCommits.add(c);
     if (j === sequence.length) {
       finalStretch = stretch;
       finalConfirmed = confirmed;

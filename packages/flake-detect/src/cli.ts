@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import {
   type CliIo,
   ExitCode,
+  cleanupOnSignal,
   RecordWriter,
   UsageError,
   openStreamInput,
@@ -13,9 +14,11 @@ import {
   runMain,
   withHouseRules,
   writeFileAtomically,
+  oneLine,
 } from '@testgate/stream';
 import { readLedgerFile } from '@testgate/quarantine-filter';
 import { FlakeDetector, TOOL } from './detect.js';
+import { fileSpill } from './spill.js';
 import { loadHistory } from './load-history.js';
 import { openStore } from './stores/open-store.js';
 import type { HistoryStore } from './stores/store.js';
@@ -187,9 +190,12 @@ async function detect(
   }
   const quarantine = args.quarantine as string | undefined;
   const ledger = quarantine
-    ? await readLedgerFile(resolve(io.cwd, quarantine), quarantine)
+    ? await readLedgerFile(resolve(io.cwd, quarantine), quarantine, {
+        ifMissing: (notice) => io.stderr.write(`${TOOL}: ${oneLine(notice)}\n`),
+      })
     : undefined;
   let runs = 0;
+  const spill = fileSpill();
   const detector = new FlakeDetector(
     async (query) => {
       if (args.record && query.current.commit.startsWith('unknown@'))
@@ -209,6 +215,7 @@ async function detect(
     {
       windowMs,
       now: io.now(),
+      spill,
       keepEntries: args.record as boolean,
       branch: args.branch as string | undefined,
       ledger,
@@ -219,10 +226,23 @@ async function detect(
   );
   const { input, file } = await openStreamInput(args.stream as string | undefined, io, TOOL);
   const writer = new RecordWriter(io.stdout, { tool: TOOL });
-  await writer.writeAll(detector.detect(readRecords(input, { file })));
+  const release = cleanupOnSignal(() => spill.dispose());
+  try {
+    await writer.writeAll(detector.detect(readRecords(input, { file })));
+  } finally {
+    release();
+  }
+  // A run without some of its legs would read as complete in the history: their tests
+  // would look removed, and the run's other outcomes would stand for the commit.
+  const incomplete = detector.incompleteLegs;
+  const record = args.record && incomplete.length === 0;
+  if (args.record && !record)
+    io.stderr.write(
+      `${TOOL}: this run is not recorded: ${incomplete.map((l) => JSON.stringify(oneLine(l))).join(', ')} did not report, and the history would take the run for complete (a rerun with every leg is recorded)\n`,
+    );
   // Recorded before the stream's end: if recording fails, the next stage sees a cut
   // stream and fails closed.
-  if (args.record) {
+  if (record) {
     // Never cut the window later than the clock says: no run can delete recent history.
     const cut = Math.min(detector.run!.time, io.now().getTime()) - windowMs;
     await store.append(detector.entries, new Date(cut).toISOString());
@@ -235,9 +255,10 @@ async function detect(
   const c = detector.counts;
   const total = c.stable + c.flaky + c.suspect + c.broken + c.new;
   io.stderr.write(
-    `${TOOL}: ${total} tests: ${c.flaky} flaky, ${c.suspect} suspect, ${c.broken} broken, ${c.new} new` +
+    `${TOOL}: ${total} tests (${detector.results} results in ${detector.legCount} leg(s)), one label per test: ` +
+      `${c.flaky} flaky, ${c.suspect} suspect, ${c.broken} broken, ${c.new} new, ${c.stable} stable` +
       ` (history: ${runs} runs in ${args.window as string} from ${store.name}` +
-      `${args.record ? ', this run recorded' : ''})` +
+      `${record ? ', this run recorded' : ''})` +
       `${args.propose ? `; ${detector.proposals.length} proposed for quarantine in ${args.propose as string}` : ''}\n`,
   );
   return ExitCode.ok;

@@ -10,8 +10,10 @@ import type {
 } from '@testgate/stream';
 import { addDays, compileLedger, utcDay } from '@testgate/quarantine-filter';
 import { classify, cleanStreak } from './classify.js';
+import { configurationOf } from './equivalent-legs.js';
 import { cleanCommitsNeeded } from './estimate.js';
-import type { HistoryIndex, RunInfo } from './history-index.js';
+import type { HistoryIndex, Observation, RunInfo } from './history-index.js';
+import { type RecordSpill, memorySpill } from './spill.js';
 
 export const TOOL = 'flake-detect';
 
@@ -31,11 +33,12 @@ export interface DetectOptions {
   /** The branch whose commits the history rules read; the run's branch by default. */
   branch?: string | undefined;
   /**
-   * Keep this run's history lines in `entries`, for recording; off, the detector streams
-   * in memory that does not grow with the run.
+   * Keep this run's history lines in `entries`, for recording.
    * @default true
    */
   keepEntries?: boolean;
+  /** Where the run's records wait between the two passes. @default memorySpill() */
+  spill?: RecordSpill | undefined;
   /** Quarantined tests are left out of the proposals and checked for release. */
   ledger?: QuarantineLedger | undefined;
   /**
@@ -113,51 +116,85 @@ function reasonFor(flake: FlakeVerdict): string {
   if (flake.status === 'flaky')
     return latest?.rule === 'same-run'
       ? `failed and passed in one run on ${where}`
-      : `failed and passed in reruns of ${where}`;
+      : latest?.runs.some((r) => r.leg !== undefined)
+        ? `failed and passed on ${where} in legs that differ only by shard`
+        : `failed and passed in reruns of ${where}`;
   const sample = flake.sample!;
   return `failed on ${sample.failures} of ${sample.commits} commits between passes (flake rate at least ${percent(flake.score ?? 0)} at 95% confidence)`;
 }
 
+/** Which leg's verdict becomes the test's one label: certain evidence first. */
+const LABEL_RANK: Record<FlakeVerdict['status'], number> = {
+  flaky: 0,
+  broken: 1,
+  suspect: 2,
+  stable: 3,
+  new: 4,
+};
+
+/** A test's label in this run, and each leg's own verdict and observations. */
+interface TestLabel {
+  flake: FlakeVerdict;
+  legs: Map<string, { verdict: FlakeVerdict; observations: Observation[] }>;
+  /** Records of the test still to be labelled. */
+  left: number;
+}
+
 /**
  * Adds a `flake` verdict to every test record of a stream, from this run and the history
- * window, and passes every other record through. Run `detect()` over the records; once
- * it is done, `counts`, `proposals`, `entries` (this run's history lines) and the
- * release candidates in the trailing diagnostics are complete.
+ * window, and passes every other record through. The run is read whole first (kept in
+ * `options.spill`, in memory by default): a test gets one label across its legs, and legs
+ * that differ only by shard are reruns of one another. Once `detect()` is done, `counts`
+ * (labels, one per test), `proposals`, `entries` (this run's history lines),
+ * `incompleteLegs` and the release candidates in the trailing diagnostics are complete.
  */
 export class FlakeDetector {
   readonly counts: StatusCounts = { stable: 0, flaky: 0, suspect: 0, broken: 0, new: 0 };
   readonly entries: HistoryEntry[] = [];
   readonly proposals: Proposal[] = [];
+  /** Legs of the run that did not report (missing, unreadable): the run is incomplete. */
+  readonly incompleteLegs: string[] = [];
   #run: RunInfo | undefined;
+  #results = 0;
+  #legs = 0;
 
   constructor(
     private readonly loadHistory: (query: HistoryQuery) => Promise<HistoryIndex>,
     private readonly options: DetectOptions,
   ) {}
 
-  /** The run the stream described, once its first record was read. */
+  /** Test records read: a test's result in one leg each. */
+  get results(): number {
+    return this.#results;
+  }
+
+  /** Leg records read. */
+  get legCount(): number {
+    return this.#legs;
+  }
+
+  /** The run the stream described, once the stream was read. */
   get run(): RunInfo | undefined {
     return this.#run;
   }
 
   async *detect(records: AsyncIterable<TestgateRecord>): AsyncGenerator<TestgateRecord> {
     const options = this.options;
-    const quarantine = options.ledger ? compileLedger(options.ledger) : undefined;
-    const needed = cleanCommitsNeeded(options.targetRate ?? 0.02);
-    const proposeScore = options.proposeScore ?? 0.01;
-    let index: HistoryIndex | undefined;
-    const outageLegs = new Set<string>();
-    const proposed = new Map<string, { proposal: Omit<Proposal, 'legs'>; legs: Set<string> }>();
-    const release = new Map<string, { streak: number; legs: number; clean: number }>();
+    const spill = options.spill ?? memorySpill();
+    try {
+      const run = await this.#readRun(records, spill);
+      yield* this.#label(run, spill);
+    } finally {
+      spill.dispose();
+    }
+  }
+
+  /** The first pass: every record kept aside, and what labelling needs of the run. */
+  async #readRun(records: AsyncIterable<TestgateRecord>, spill: RecordSpill): Promise<ReadRun> {
+    let first: TestgateRecord | undefined;
     let seenRun = false;
-
-    const start = async (record: RunRecord | undefined): Promise<HistoryIndex> => {
-      const current = runInfoOf(record, options.now);
-      this.#run = current;
-      const since = new Date(current.time - options.windowMs).toISOString();
-      return this.loadHistory({ since, current });
-    };
-
+    const legs = new Map<string, LegRecord>();
+    const outcomes = new Map<string, Array<{ leg: string; outcome: TestRecord['outcome'] }>>();
     for await (const record of records) {
       if (record.type === 'end') continue;
       if (record.type === 'run') {
@@ -165,15 +202,48 @@ export class FlakeDetector {
         if (seenRun) continue;
         seenRun = true;
       }
-      index ??= await start(record.type === 'run' ? record : undefined);
-      const run = this.#run!;
-      const branch = options.branch ?? run.branch;
+      first ??= record;
       if (record.type === 'leg') {
-        const outage = legOutage(index, record);
-        if (outage) {
-          outageLegs.add(record.name);
-          yield outage;
-        }
+        this.#legs++;
+        legs.set(record.name, record);
+        if (record.status === 'missing' || record.status === 'unreadable')
+          this.incompleteLegs.push(record.name);
+      } else if (record.type === 'test') {
+        this.#results++;
+        let ran = outcomes.get(record.id);
+        if (!ran) outcomes.set(record.id, (ran = []));
+        ran.push({ leg: record.leg, outcome: record.outcome });
+      }
+      spill.write(record);
+    }
+    const current = runInfoOf(first?.type === 'run' ? first : undefined, this.options.now);
+    this.#run = current;
+    const since = new Date(current.time - this.options.windowMs).toISOString();
+    const index = await this.loadHistory({ since, current });
+    const outages = new Map<string, DiagnosticRecord>();
+    for (const leg of legs.values()) {
+      const outage = legOutage(index, leg);
+      if (outage) outages.set(leg.name, outage);
+    }
+    return { current, index, legs, outcomes, outages };
+  }
+
+  /** The second pass: each record again, its test labelled. */
+  async *#label(read: ReadRun, spill: RecordSpill): AsyncGenerator<TestgateRecord> {
+    const options = this.options;
+    const { current, outages } = read;
+    const quarantine = options.ledger ? compileLedger(options.ledger) : undefined;
+    const needed = cleanCommitsNeeded(options.targetRate ?? 0.02);
+    const proposeScore = options.proposeScore ?? 0.01;
+    const proposed = new Map<string, { proposal: Omit<Proposal, 'legs'>; legs: Set<string> }>();
+    const release = new Map<string, { streak: number; legs: number; clean: number }>();
+    const branch = options.branch ?? current.branch;
+    const labels = new Map<string, TestLabel>();
+
+    for await (const record of spill.replay()) {
+      if (record.type === 'leg') {
+        const outage = outages.get(record.name);
+        if (outage) yield outage;
         yield record;
         continue;
       }
@@ -181,17 +251,18 @@ export class FlakeDetector {
         yield record;
         continue;
       }
-      const outage = outageLegs.has(record.leg);
-      const observations = index.observationsOf(record.id, record.leg);
-      observations.push({ run, outcome: record.outcome, outage });
-      const flake = classify(observations, { branch, current: run });
-      if (outage) flake.outage = true;
-      this.counts[flake.status]++;
-      if (options.keepEntries !== false) this.entries.push(historyEntryOf(run, record));
+      let label = labels.get(record.id);
+      if (!label) {
+        labels.set(record.id, (label = labelTest(record.id, read, branch)));
+        this.counts[label.flake.status]++;
+      }
+      if (--label.left === 0) labels.delete(record.id);
+      const own = label.legs.get(record.leg)!;
+      if (options.keepEntries !== false) this.entries.push(historyEntryOf(current, record));
 
       const quarantined = quarantine?.find(record.id, record.leg);
       if (quarantined) {
-        const streak = cleanStreak(observations, branch);
+        const streak = cleanStreak(own.observations, branch);
         const tally = release.get(record.id) ?? { streak, legs: 0, clean: 0 };
         tally.legs++;
         if (streak >= needed) tally.clean++;
@@ -200,6 +271,7 @@ export class FlakeDetector {
       }
       // One failure between passes is as likely a break fixed at once: a suspect is
       // proposed from its second failing commit, and only with enough evidence.
+      const flake = own.verdict;
       const proposable =
         flake.status === 'flaky' ||
         (flake.status === 'suspect' &&
@@ -209,7 +281,7 @@ export class FlakeDetector {
         const group = proposed.get(record.id);
         if (group) group.legs.add(record.leg);
         else {
-          const today = utcDay(new Date(run.time));
+          const today = utcDay(new Date(current.time));
           proposed.set(record.id, {
             proposal: {
               test: record.id,
@@ -223,9 +295,11 @@ export class FlakeDetector {
           });
         }
       }
-      yield { ...record, flake };
+      yield {
+        ...record,
+        flake: outages.has(record.leg) ? { ...label.flake, outage: true } : label.flake,
+      };
     }
-    if (!index) await start(undefined);
 
     // Proposed for the legs it was flaky in: a reviewer widens the entry if need be.
     for (const { proposal, legs } of proposed.values())
@@ -243,6 +317,68 @@ export class FlakeDetector {
       };
     }
   }
+}
+
+/** What the first pass learnt of the run. */
+interface ReadRun {
+  current: RunInfo;
+  index: HistoryIndex;
+  legs: Map<string, LegRecord>;
+  /** This run's outcomes of each test, by leg. */
+  outcomes: Map<string, Array<{ leg: string; outcome: TestRecord['outcome'] }>>;
+  /** The legs that failed en masse, with the diagnostic that says so. */
+  outages: Map<string, DiagnosticRecord>;
+}
+
+/**
+ * A test's verdict in each of its legs, legs of one configuration read together, and its
+ * one label: the leg verdict with the strongest evidence, with every leg's status beneath
+ * when they disagree.
+ */
+function labelTest(id: string, read: ReadRun, branch: string | undefined): TestLabel {
+  const ran = read.outcomes.get(id) ?? [];
+  read.outcomes.delete(id);
+  const configurations = new Map<string, Set<string>>();
+  for (const { leg } of ran) {
+    const key = configurationOf(read.legs.get(leg) ?? { name: leg });
+    let members = configurations.get(key);
+    if (!members) configurations.set(key, (members = new Set()));
+    members.add(leg);
+  }
+  const legs: TestLabel['legs'] = new Map();
+  let best: FlakeVerdict | undefined;
+  for (const members of configurations.values()) {
+    const pooled = members.size > 1;
+    const observations: Observation[] = [];
+    for (const leg of members)
+      for (const o of read.index.observationsOf(id, leg))
+        observations.push(pooled ? { ...o, leg } : o);
+    for (const { leg, outcome } of ran) {
+      if (!members.has(leg)) continue;
+      const outage = read.outages.has(leg);
+      observations.push(
+        pooled
+          ? { run: read.current, outcome, outage, leg }
+          : { run: read.current, outcome, outage },
+      );
+    }
+    if (pooled) observations.sort((a, b) => a.run.time - b.run.time);
+    const verdict = classify(observations, { branch, current: read.current });
+    for (const leg of members) legs.set(leg, { verdict, observations });
+    if (!best || LABEL_RANK[verdict.status] < LABEL_RANK[best.status]) best = verdict;
+  }
+  const statuses = new Set([...legs.values()].map((l) => l.verdict.status));
+  const flake: FlakeVerdict =
+    statuses.size > 1
+      ? {
+          ...best!,
+          legs: [...legs.keys()].sort().map((leg) => {
+            const { status, brokenSince } = legs.get(leg)!.verdict;
+            return brokenSince === undefined ? { leg, status } : { leg, status, brokenSince };
+          }),
+        }
+      : best!;
+  return { flake, legs, left: ran.length };
 }
 
 function legOutage(index: HistoryIndex, leg: LegRecord): DiagnosticRecord | undefined {

@@ -18,6 +18,8 @@ export interface Observation {
   outcome: HistoryOutcome;
   /** The leg of that run failed en masse: not evidence of flakiness. */
   outage: boolean;
+  /** The leg observed, when observations of equivalent legs are read together. */
+  leg?: string;
 }
 
 export interface OutageOptions {

@@ -86,7 +86,7 @@ describe.each(Object.entries(stores))('flake-detect with a %s history', (_, loca
       },
     ]);
     expect(rerun.stderr).toMatch(
-      /2 tests: 1 flaky, 0 suspect, 0 broken, 0 new \(history: 1 runs in 30d/,
+      /2 tests \(2 results in 1 leg\(s\)\), one label per test: 1 flaky, 0 suspect, 0 broken, 0 new, 1 stable \(history: 1 runs in 30d/,
     );
     // The stream stays a valid stream: one end record counting what was written.
     expect(rerun.records.at(-1)).toEqual({

@@ -4,6 +4,7 @@ import yargs from 'yargs';
 import {
   type CliIo,
   ExitCode,
+  ExitError,
   InputError,
   UsageError,
   type VerdictDocument,
@@ -151,8 +152,14 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       verdict = unusableVerdict(error);
     }
     await writeReports(verdict, rows, args, io);
+    // An unusable stream is the one line of its error: the report would only repeat it.
+    if (unusable) {
+      const where = unusable.place ? `${formatPlace(unusable.place)}: ` : '';
+      throw new ExitError(ExitCode.unusable, `RED, ${where}${unusable.message}`, {
+        hint: unusable.hint,
+      });
+    }
     if (!args.quiet) io.stderr.write(renderTerminal(verdict, stderrColors(io.stderr, io.env)));
-    if (unusable) throw unusable;
     return verdict.verdict === 'green' ? ExitCode.ok : ExitCode.red;
   });
 }

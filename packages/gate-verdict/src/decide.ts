@@ -100,13 +100,16 @@ export async function decideVerdict(
   }
   const expected = new Set(options.expect ?? []);
   for (const leg of legs.values()) {
+    const code = `leg-${leg.status}`;
+    // junit-merge's own diagnostic already gave this reason, with its hint.
+    if (reasons.some((r) => r.code === code && r.leg === leg.name)) continue;
     if (
       leg.status === 'missing' ||
       leg.status === 'unreadable' ||
       (leg.status === 'empty' && expected.has(leg.name))
     ) {
       reasons.push({
-        code: `leg-${leg.status}`,
+        code,
         leg: leg.name,
         message: `leg ${JSON.stringify(leg.name)} is ${leg.status}`,
       });

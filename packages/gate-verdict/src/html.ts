@@ -151,7 +151,7 @@ export function renderHtml(verdict: VerdictDocument, rows: TestRow[]): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <title>Test gate: ${verdict.verdict}</title><style>${STYLE}</style></head>
 <body><header class="${verdict.verdict}"><h1 id="verdict">Test gate: ${verdict.verdict}</h1>
-<div>${c.tests} tests: ${c.passed} passed, ${c.failed} failed, ${c.error} errored, ${c.flaky} flaky, ${c.skipped} skipped, ${c.excused} excused</div></header>
+<div>${c.tests} results (tests × legs): ${c.passed} passed, ${c.failed} failed, ${c.error} errored, ${c.flaky} flaky, ${c.skipped} skipped, ${c.excused} excused</div></header>
 <main>
 ${verdict.reasons.length > 0 ? `<h2 id="reasons">Why it is red</h2>${findingList(verdict.reasons)}` : ''}
 <h2 id="legs">Legs</h2><table><thead><tr><th>leg</th><th>matrix</th><th>tests</th><th>passed</th><th>failed</th><th>flaky</th><th>skipped</th><th>seconds</th></tr></thead><tbody>${legRows(verdict.legs)}</tbody></table>

@@ -41,19 +41,38 @@ const STATUS_MARK: Record<VerdictLeg['status'], string> = {
   unreadable: '❌ unreadable',
 };
 
-function legCell(leg: VerdictLeg): string {
+/** What does not block in a leg: failures the verdict excused (quarantined). */
+type LegStanding = (leg: VerdictLeg) => { blocking: number; excused: number };
+
+function standingOf(verdict: VerdictDocument): LegStanding {
+  const tally = (tests: Array<{ leg: string }>) => {
+    const counts = new Map<string, number>();
+    for (const t of tests) counts.set(t.leg, (counts.get(t.leg) ?? 0) + 1);
+    return counts;
+  };
+  const blocking = tally(verdict.blocking);
+  const excused = tally(verdict.excused.filter((t) => t.why === 'quarantined'));
+  return (leg) => ({ blocking: blocking.get(leg.name) ?? 0, excused: excused.get(leg.name) ?? 0 });
+}
+
+// The mark says whether the leg blocks: an excused failure is no red cross under a green gate.
+function legCell(leg: VerdictLeg, standing: LegStanding): string {
   if (leg.status !== 'reported') return STATUS_MARK[leg.status];
   const c = leg.counts;
-  const bad = c.failed + c.error;
-  const mark = bad > 0 ? '❌' : '✅';
-  const extra = [bad > 0 ? `${bad} failed` : '', c.flaky > 0 ? `${c.flaky} flaky` : '']
+  const { blocking, excused } = standing(leg);
+  const mark = blocking > 0 ? '❌' : '✅';
+  const extra = [
+    blocking > 0 ? `${blocking} blocking` : '',
+    excused > 0 ? `${excused} quarantined` : '',
+    c.flaky > 0 ? `${c.flaky} flaky` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   return `${mark} ${c.passed + c.flaky}/${c.tests}${extra ? ` (${extra})` : ''} ${seconds(leg.duration)}`.trim();
 }
 
 /** A grid by the first two matrix keys when every leg has them (service x runtime), else a list. */
-function legTable(legs: VerdictLeg[]): string {
+function legTable(legs: VerdictLeg[], standing: LegStanding): string {
   if (legs.length === 0) return '_No leg in the stream._\n';
   const keys = Object.keys(legs[0]!.matrix ?? {});
   const [rowKey, colKey] = keys;
@@ -67,7 +86,7 @@ function legTable(legs: VerdictLeg[]): string {
     const cell = (r: string, c: string): string =>
       legs
         .filter((l) => String(l.matrix![rowKey]) === r && String(l.matrix![colKey]) === c)
-        .map(legCell)
+        .map((l) => legCell(l, standing))
         .join('<br>') || '·';
     return [
       `| ${escapeMarkdown(rowKey)} / ${escapeMarkdown(colKey)} | ${cols.map(escapeMarkdown).join(' | ')} |`,
@@ -79,7 +98,7 @@ function legTable(legs: VerdictLeg[]): string {
   return [
     '| leg | result |',
     '| --- | --- |',
-    ...legs.map((l) => `| ${escapeMarkdown(l.name)} | ${legCell(l)} |`),
+    ...legs.map((l) => `| ${escapeMarkdown(l.name)} | ${legCell(l, standing)} |`),
     '',
   ].join('\n');
 }
@@ -129,11 +148,11 @@ export function renderSummary(
   const head = [
     verdict.verdict === 'green' ? '## ✅ Test gate: green' : '## ❌ Test gate: red',
     '',
-    `${c.tests} tests: ${c.passed} passed, ${c.failed} failed, ${c.error} errored, ${c.flaky} flaky, ${c.skipped} skipped, ${c.excused} excused by quarantine.`,
+    `${c.tests} results (tests × legs): ${c.passed} passed, ${c.failed} failed, ${c.error} errored, ${c.flaky} flaky, ${c.skipped} skipped, ${c.excused} excused by quarantine.`,
     '',
   ];
   if (verdict.reasons.length > 0) head.push('### Why it is red', '', findings(verdict.reasons), '');
-  head.push('### Legs', '', legTable(verdict.legs));
+  head.push('### Legs', '', legTable(verdict.legs, standingOf(verdict)));
   // Byte size kept as the text grows: measuring the whole text for each line would be
   // quadratic in the number of failures.
   let text = head.join('\n');

@@ -11,7 +11,8 @@ export function renderTerminal(verdict: VerdictDocument, colors: Colors): string
       ? colors.green(colors.bold('gate-verdict: GREEN'))
       : colors.red(colors.bold('gate-verdict: RED'));
   const lines = [
-    `${head}  ${c.tests} tests, ${c.passed} passed, ${c.failed + c.error} failed, ${c.flaky} flaky, ${c.skipped} skipped, ${c.excused} excused; ${verdict.legs.length} leg(s)`,
+    // Outcomes of this run, a test counted once per leg it ran in.
+    `${head}  ${c.tests} results (tests × legs) in ${verdict.legs.length} leg(s): ${c.passed} passed, ${c.failed + c.error} failed (${c.excused} of them excused), ${c.flaky} flaky (passed on a retry), ${c.skipped} skipped`,
   ];
   for (const reason of verdict.reasons)
     lines.push(`  ${colors.red('✗')} ${oneLine(reason.message)}`);

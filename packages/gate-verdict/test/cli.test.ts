@@ -42,6 +42,8 @@ describe('gate-verdict CLI', () => {
   it('is red, not green, on an empty stream', async () => {
     const r = await gate(['-'], '');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('gate-verdict: -: empty input: no records\n');
+    expect(r.stderr).toBe(
+      'gate-verdict: RED, -: empty input: no records (the stage before this one stopped: its own error says why)\n',
+    );
   });
 });

@@ -57,7 +57,9 @@ describe('junit-merge | gate-verdict', () => {
       `${merge} 'artifacts/**/*.xml' -q --expect '["unit","e2e"]' | ${gate} --json verdict.json --summary summary.md`,
     );
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^gate-verdict: GREEN {2}3 tests, 3 passed, 0 failed/);
+    expect(r.stderr).toMatch(
+      /^gate-verdict: GREEN {2}3 results \(tests × legs\) in 2 leg\(s\): 3 passed, 0 failed/,
+    );
     const verdict = verdictFile();
     expect(verdict).toMatchObject({
       verdict: 'green',
@@ -101,7 +103,10 @@ describe('junit-merge | gate-verdict', () => {
       `${merge} 'artifacts/**/*.xml' -q --expect '["unit","e2e"]' | ${gate} --json verdict.json`,
     );
     expect(merged.code).toBe(1);
-    expect(verdictFile().reasons.map((x) => x.code)).toEqual(['leg-missing', 'leg-missing']);
+    // One reason for one missing leg: junit-merge's, with its hint, not a second one of our own.
+    expect(verdictFile().reasons).toEqual([
+      { code: 'leg-missing', leg: 'e2e', message: 'expected leg "e2e" has no report' },
+    ]);
     const gated = sh(
       `${merge} 'artifacts/**/*.xml' -q | ${gate} --expect '["unit","e2e"]' --json verdict.json`,
     );
@@ -130,7 +135,10 @@ describe('junit-merge | gate-verdict', () => {
       `${merge} 'artifacts/**/*.xml' -q | head -n 3 | ${gate} --json verdict.json --summary summary.md`,
     );
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('gate-verdict: -: stream cut off after line 3: no end record\n');
+    // One line: the stage before it is the one with something to say.
+    expect(r.stderr).toBe(
+      'gate-verdict: RED, -: stream cut off after line 3: no end record (the stage before this one stopped: its own error says why)\n',
+    );
     expect(verdictFile()).toMatchObject({ verdict: 'red', reasons: [{ code: 'stream-unusable' }] });
     expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain('## ❌ Test gate: red');
   });
@@ -139,7 +147,7 @@ describe('junit-merge | gate-verdict', () => {
     write({ 'junit.xml': suite(pass('a')) });
     const r = sh(`cat junit.xml | ${gate}`);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/gate-verdict: -:1: not a JSON record: "<testsuite/);
+    expect(r.stderr).toMatch(/^gate-verdict: RED, -:1: not a JSON record: "<testsuite/);
   });
 
   it('exits 2 on a stream that does not validate', () => {
@@ -149,7 +157,7 @@ describe('junit-merge | gate-verdict', () => {
     );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /\ngate-verdict: -:3: invalid test record: (attempts\.0\.)?outcome must be equal to one of the allowed values/,
+      /^gate-verdict: RED, -:3: invalid test record: (attempts\.0\.)?outcome must be equal to one of the allowed values/,
     );
   });
 

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import yargs from 'yargs';
 import {
   type CliIo,
+  type QuarantineLedger,
   ExitCode,
   ExitError,
   RecordWriter,
@@ -156,11 +157,12 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const today = args.today === undefined ? utcDay(io.now()) : checkDay(args.today as string);
     const file = args.file as string;
     const path = resolve(io.cwd, file);
+    const ifMissing = (notice: string) => io.stderr.write(`${TOOL}: ${oneLine(notice)}\n`);
     switch (args._[0]) {
       case 'add': {
         // Under the ledger's lock, read, add and rename: parallel adds lose nothing.
         const next = (await withLock(path, `${path}.lock`, true, async () => {
-          const ledger = await readLedgerFile(path, file, { missingIsEmpty: true });
+          const ledger = await readLedgerFile(path, file, { ifMissing: () => {} });
           const added = addEntry(
             ledger,
             args as Parameters<typeof addEntry>[1],
@@ -186,7 +188,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return ExitCode.ok;
       }
       case 'list': {
-        const entries = listEntries(await readLedgerFile(path, file), today);
+        const entries = listEntries(await readLedgerFile(path, file, { ifMissing }), today);
         io.stdout.write(
           args.json
             ? `${JSON.stringify(entries, null, 2)}\n`
@@ -195,7 +197,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return ExitCode.ok;
       }
       case 'select': {
-        const ledger = await readLedgerFile(path, file, { missingIsEmpty: true });
+        const ledger = await readLedgerFile(path, file, { ifMissing });
         const selected = selectArgs(ledger, {
           lane: args.lane as Lane,
           runner: args.runner as Runner,
@@ -216,7 +218,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         return ExitCode.ok;
       }
       case 'check': {
-        const overdue = listEntries(await readLedgerFile(path, file), today).filter(
+        const overdue = listEntries(await readLedgerFile(path, file, { ifMissing }), today).filter(
           (e) => e.daysLeft < 0,
         );
         if (overdue.length === 0) return ExitCode.ok;
@@ -233,19 +235,17 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
         );
       }
       default:
-        return filter(args, path, file, today, io);
+        return filter(args, await readLedgerFile(path, file, { ifMissing }), today, io);
     }
   });
 }
 
 async function filter(
   args: Parsed,
-  path: string,
-  file: string,
+  ledger: QuarantineLedger,
   today: string,
   io: CliIo,
 ): Promise<number> {
-  const ledger = await readLedgerFile(path, file);
   const massFailure = args.massFailure as number;
   if (!(massFailure > 0 && massFailure <= 100))
     throw new UsageError(

@@ -10,25 +10,36 @@ import { isCalendarDate } from './dates.js';
 const HINT =
   'each entry needs "test", "reason", "owner", "quarantinedDate" and "deadline" (YYYY-MM-DD)';
 
+/** What an absent ledger holds: nothing is quarantined. */
+export const EMPTY_LEDGER_TEXT = '{ "quarantined": [] }';
+
 /**
  * Reads the ledger file at `path` (`file` names it in messages); a file that cannot be read
- * is an InputError, or an empty ledger with `missingIsEmpty` when it does not exist.
+ * is an InputError. With `ifMissing`, a file that does not exist is an empty ledger and
+ * `ifMissing` gets the one line to say so.
  */
 export async function readLedgerFile(
   path: string,
   file: string,
-  options: { missingIsEmpty?: boolean } = {},
+  options: { ifMissing?: (notice: string) => void } = {},
 ): Promise<QuarantineLedger> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' && options.missingIsEmpty) return { quarantined: [] };
+    if (code === 'ENOENT' && options.ifMissing) {
+      options.ifMissing(
+        `no ledger at ${file}: nothing is quarantined (an empty ledger is ${EMPTY_LEDGER_TEXT})`,
+      );
+      return { quarantined: [] };
+    }
     throw new InputError(
       `cannot read the ledger (${code ?? (error as Error).message})`,
       { file },
-      'create it with: quarantine-filter add ...',
+      code === 'ENOENT'
+        ? `nothing is quarantined yet: an empty ledger is ${EMPTY_LEDGER_TEXT}`
+        : 'check the path and its permissions',
     );
   }
   return parseLedger(text, file);

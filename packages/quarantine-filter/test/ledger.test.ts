@@ -170,7 +170,7 @@ describe('the commands', () => {
     ],
     [
       ['remove', '--test', 'nope'],
-      'quarantine-filter: quarantine.json: cannot read the ledger (ENOENT)\nhint: create it with: quarantine-filter add ...\n',
+      'quarantine-filter: quarantine.json: cannot read the ledger (ENOENT)\nhint: nothing is quarantined yet: an empty ledger is { "quarantined": [] }\n',
     ],
   ])('refuses %j with exit 2 and leaves the file untouched', async (argv, message) => {
     writeFileSync(join(dir, 'keep.json'), '{"quarantined": []}');

@@ -11,6 +11,8 @@ export interface ReadOptions {
 const NOT_A_STREAM_HINT =
   'a testgate stream is JSON Lines written by junit-merge or a later stage; pipe one in';
 
+const UPSTREAM_FAILED = 'the stage before this one stopped: its own error says why';
+
 /**
  * The longest line read, in characters: far above any record (each text field is cut at
  * junit-merge's `--max-text`), far below what would exhaust the memory.
@@ -171,14 +173,20 @@ export async function* readRecords(
       seenAny = true;
       yield record;
     }
+  // From a pipe, the stage before this one failed and said why: this says so in one line.
+  const piped = file === '-';
   if (!seenAny) {
-    throw new InputError('empty input: no records', { file }, NOT_A_STREAM_HINT);
+    throw new InputError(
+      `empty input: no records${piped ? ` (${UPSTREAM_FAILED})` : ''}`,
+      { file },
+      piped ? undefined : NOT_A_STREAM_HINT,
+    );
   }
   if (inSegment) {
     throw new InputError(
-      `stream cut off after line ${line}: no end record`,
+      `stream cut off after line ${line}: no end record${piped ? ` (${UPSTREAM_FAILED})` : ''}`,
       { file },
-      'the stage that wrote it stopped early; check its exit code and stderr',
+      piped ? undefined : 'the stage that wrote it stopped early; check its exit code and stderr',
     );
   }
 }

@@ -187,6 +187,10 @@ export interface FlakeVerdict {
    * This run's leg failed en masse: its failures are not evidence of flakiness.
    */
   outage?: boolean;
+  /**
+   * Each leg's own verdict, when the legs of the test disagree: the status above is the test's one label (flaky, then broken, suspect, stable, new).
+   */
+  legs?: FlakeLegVerdict[];
 }
 export interface FlakeEvidence {
   /**
@@ -199,6 +203,10 @@ export interface FlakeEvidence {
 export interface FlakeRun {
   run: string;
   attempt: number;
+  /**
+   * The leg of the run, when the evidence pools legs that differ only by shard.
+   */
+  leg?: string;
   outcome: 'passed' | 'failed' | 'error' | 'skipped' | 'flaky';
 }
 export interface FlakeSample {
@@ -214,6 +222,11 @@ export interface FlakeSample {
    * Runs observed in the window.
    */
   runs: number;
+}
+export interface FlakeLegVerdict {
+  leg: string;
+  status: 'stable' | 'flaky' | 'suspect' | 'broken' | 'new';
+  brokenSince?: string;
 }
 /**
  * Something wrong with the input. An error diagnostic makes the gate red.
