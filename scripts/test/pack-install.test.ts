@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,6 +121,37 @@ describe('the packed packages in a project of their own', () => {
     expect(plain.stderr).toMatch(/gate-verdict: GREEN/);
     const red = sh('npx junit-merge pass.xml fail.xml -q | npx gate-verdict -q', dir);
     expect(red.code).toBe(1);
+  });
+
+  it("run the README's first local run verbatim, commit after commit", () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const block = /<!-- local-example[^>]*-->\s*```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const project = join(dir, 'local');
+    const git = 'git -c user.name=t -c user.email=t@example.com';
+    const leg = (name: string, cases: string) => {
+      mkdirSync(join(project, 'artifacts', name), { recursive: true });
+      writeFileSync(
+        join(project, 'artifacts', name, 'junit.xml'),
+        `<testsuite name="s">${cases}</testsuite>`,
+      );
+    };
+    leg('node22', '<testcase classname="c" name="ok"/>');
+    leg('node24', '<testcase classname="c" name="ok"/>');
+    expect(sh(`git init -q -b main && ${git} commit -q --allow-empty -m one`, project).code).toBe(
+      0,
+    );
+    const first = sh(block!, project);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/gate-verdict: GREEN/);
+    leg('node24', '<testcase classname="c" name="ok"><failure message="no"/></testcase>');
+    expect(sh(`${git} commit -q --allow-empty -m two`, project).code).toBe(0);
+    const second = sh(block!, project);
+    expect(second.code, second.stderr).toBe(1);
+    expect(second.stderr).toMatch(
+      /history: 1 runs in 30d from \.testgate\/history, this run recorded/,
+    );
+    expect(readFileSync(join(project, 'report.html'), 'utf8')).toContain('Test gate: red');
   });
 
   it('import as libraries', () => {

@@ -192,6 +192,27 @@ describe('classify: the broken guard', () => {
     expect(v.sample).toEqual({ commits: 3, failures: 0, runs: 7 });
   });
 
+  it('a broken stretch that passed and then failed again was flakiness: its failures count', () => {
+    const v = verdict([
+      'c1 passed',
+      'c2 failed',
+      'c3 failed',
+      'c4 passed',
+      'c5 passed',
+      'c6 failed',
+      'c7 passed',
+    ]);
+    expect(v.status).toBe('suspect');
+    expect(v.sample).toEqual({ commits: 7, failures: 3, runs: 7 });
+    expect(v.evidence.map((e) => e.commit)).toEqual(['c6', 'c3', 'c2']);
+  });
+
+  it('a new broken stretch after an earlier one that passed in between is still broken now', () => {
+    const v = verdict(['c1 failed', 'c2 failed', 'c3 passed', 'c4 failed', 'c5 failed']);
+    expect(v.status).toBe('broken');
+    expect(v.brokenSince).toBe('c4');
+  });
+
   it('a known suspect failing again on this commit stays suspect (one failure is what it does)', () => {
     expect(verdict(['c1 passed', 'c2 failed', 'c3 passed', 'c4 passed', 'c5 failed']).status).toBe(
       'suspect',
