@@ -7,13 +7,13 @@
 // flaky under outages, throughput and peak RSS. Two baselines, scored on the same runs:
 // "flaky if it passed on retry" and a failure-rate threshold over the window.
 // Usage: node bench/flake-detect/run.mjs [--tests 3000] [--runs 300] [--seed 42]
-//        [--scenarios on,half,off]
+//        [--scenarios on,half,off,twins]
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure, median, option } from '../measure.mjs';
-import { DEFAULTS, makeTests, runs } from './simulate.mjs';
+import { DEFAULTS, makeTests, runs, twinOf } from './simulate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '../..');
@@ -30,8 +30,13 @@ const SCENARIOS = {
   on: { label: 'retries on', retryShare: 1 },
   half: { label: 'retries in half the runs', retryShare: 0.5 },
   off: { label: 'retries off', retryShare: 0 },
+  twins: {
+    label: 'retries off, every test also in a leg that differs only by shard',
+    retryShare: 0,
+    twins: true,
+  },
 };
-const scenarios = option('--scenarios', 'on,half').split(',');
+const scenarios = option('--scenarios', 'on,half,twins').split(',');
 const CHECKPOINTS = [50, 100, 300].filter((c) => c <= base.runs);
 const BUCKETS = [
   { name: '0.2-1%', min: 0, max: 0.01 },
@@ -49,9 +54,13 @@ const escape = (s) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/
 /** One Surefire report per leg, retries as Surefire writes them (flakyFailure, rerunFailure). */
 function writeReports(dir, run) {
   const byLeg = new Map();
-  for (const [test, attempts] of run.results) {
-    const cases = byLeg.get(test.leg) ?? [];
-    byLeg.set(test.leg, cases);
+  const results = [
+    ...[...run.results].map(([test, attempts]) => [test, test.leg, attempts]),
+    ...[...run.twinResults].map(([test, attempts]) => [test, twinOf(test.leg), attempts]),
+  ];
+  for (const [test, leg, attempts] of results) {
+    const cases = byLeg.get(leg) ?? [];
+    byLeg.set(leg, cases);
     const open = `<testcase name="${test.name}" classname="${CLASS(test.leg)}" time="0.010"`;
     const passed = attempts.at(-1) === 'passed';
     if (attempts.length === 1 && passed) cases.push(`${open}/>`);
@@ -177,21 +186,29 @@ async function scenario(key) {
       timing.detectSeconds += detect.seconds;
       timing.peakMb = Math.max(timing.peakMb, detect.peakMb);
       let attempts = 0;
+      // A test in two legs is flagged when either of its records is.
+      const flaggedNow = new Set();
       for (const line of readFileSync(out, 'utf8').split('\n')) {
         if (!line.startsWith('{"type":"test"')) continue;
         const record = JSON.parse(line);
-        status.set(byName.get(record.name), record.flake.status);
+        const t = byName.get(record.name);
+        if (!flaggedNow.has(t)) status.set(t, record.flake.status);
+        if (FLAGGED.has(record.flake.status)) flaggedNow.add(t);
         attempts += record.attempts.length;
       }
       timing.attempts += attempts;
       const historyRuns = Number(/history: (\d+) runs/.exec(detect.stderr)?.[1] ?? 0);
       timing.last = { seconds: detect.seconds, attempts, historyRuns };
-      for (const [t, results] of run.results) {
+      const observed = [
+        ...[...run.results].map(([t, results]) => [t, t.leg, results]),
+        ...[...run.twinResults].map(([t, results]) => [t, twinOf(t.leg), results]),
+      ];
+      for (const [t, leg, results] of observed) {
         const s = seen.get(t);
         s.runs++;
         if (results.includes('failed')) s.failing++;
         if (results.length > 1 && results.at(-1) === 'passed') s.retried = true;
-        if (run.outages.has(t.leg) && results[0] === 'failed' && t.kind === 'stable')
+        if (run.outages.has(leg) && results[0] === 'failed' && t.kind === 'stable')
           outageTests.add(t);
       }
       ours.observe(run, (t) => FLAGGED.has(status.get(t)));
@@ -218,7 +235,8 @@ async function scenario(key) {
 const pct = (x) => (Number.isNaN(x) ? '   -' : `${(x * 100).toFixed(0).padStart(3)}%`);
 const results = [];
 for (const key of scenarios) {
-  if (!SCENARIOS[key]) throw new Error(`unknown scenario ${key} (expected on, half, off)`);
+  if (!SCENARIOS[key])
+    throw new Error(`unknown scenario ${key} (expected ${Object.keys(SCENARIOS).join(', ')})`);
   const result = await scenario(key);
   results.push({ key, ...result });
   const { options, tests, scores, timing } = result;

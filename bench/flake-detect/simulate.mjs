@@ -31,7 +31,15 @@ export const DEFAULTS = {
   rerunChance: 0.3,
   /** Chance per run and leg of an outage. */
   outageChance: 0.03,
+  /**
+   * Every test also runs in a twin of its leg that differs only by shard
+   * (`leg0-shard-2`): a whole-suite job beside a sharded one of the same runtime.
+   */
+  twins: false,
 };
+
+/** The twin of a leg, named as a shard of the same configuration. */
+export const twinOf = (leg) => `${leg}-shard-2`;
 
 /** The tests and their truth: stable, flaky with a rate, or broken on a stretch of commits. */
 export function makeTests(options) {
@@ -66,12 +74,15 @@ export function makeTests(options) {
 
 /**
  * The runs, one at a time: each the next commit, or a rerun of the last one when it was
- * red. A run gives, per test, the outcomes of its attempts in order.
+ * red. A run gives, per test, the outcomes of its attempts in order (and in `twinResults`
+ * those in its leg's twin).
  */
 export function* runs(tests, options) {
   const o = { ...DEFAULTS, ...options };
   const rand = random(o.seed + 1);
-  const legs = [...new Set(tests.map((t) => t.leg))];
+  const legs = [...new Set(tests.map((t) => t.leg))].flatMap((leg) =>
+    o.twins ? [leg, twinOf(leg)] : [leg],
+  );
   let commit = -1;
   let attempt = 1;
   let red = true;
@@ -84,10 +95,11 @@ export function* runs(tests, options) {
     const outages = new Map();
     for (const leg of legs) if (rand() < o.outageChance) outages.set(leg, 0.2 + rand() * 0.4);
     const results = new Map();
+    const twinResults = new Map();
     red = false;
-    for (const t of tests) {
+    const attemptsOf = (t, leg) => {
       const broken = t.kind === 'broken' && commit >= t.brokenFrom && commit < t.brokenTo;
-      const outage = outages.get(t.leg);
+      const outage = outages.get(leg);
       const hitByOutage = outage !== undefined && rand() < outage;
       const attempts = [];
       for (let a = 0; a < (retries ? 3 : 1); a++) {
@@ -99,8 +111,21 @@ export function* runs(tests, options) {
         if (!fails) break;
       }
       if (attempts[0] === 'failed') red = true;
-      results.set(t, attempts);
+      return attempts;
+    };
+    for (const t of tests) {
+      results.set(t, attemptsOf(t, t.leg));
+      if (o.twins) twinResults.set(t, attemptsOf(t, twinOf(t.leg)));
     }
-    yield { index, commit: `c${commit}`, commitIndex: commit, attempt, retries, outages, results };
+    yield {
+      index,
+      commit: `c${commit}`,
+      commitIndex: commit,
+      attempt,
+      retries,
+      outages,
+      results,
+      twinResults,
+    };
   }
 }

@@ -46,7 +46,7 @@ beforeAll(async () => {
   expect(result.status).toBe(1);
   expect(
     existsSync(CHROMIUM),
-    `${CHROMIUM} is needed (Debian package chromium; .ci/run installs it)`,
+    `${CHROMIUM} is needed (Debian package chromium; npm test installs it)`,
   ).toBe(true);
   browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -72,7 +72,7 @@ describe('export', () => {
     expect(text).not.toMatch(/test_fails_an_assertion/);
     expect(
       existsSync('/usr/bin/promtool'),
-      'promtool (Debian package prometheus; .ci/run installs it)',
+      'promtool (Debian package prometheus; npm test installs it)',
     ).toBe(true);
     const check = sh('promtool check metrics < metrics.prom');
     expect(check.stdout + check.stderr).toBe('');
@@ -96,7 +96,7 @@ describe('push', () => {
     });
     expect(
       existsSync('/usr/bin/prometheus-pushgateway'),
-      'prometheus-pushgateway (Debian; .ci/run installs it)',
+      'prometheus-pushgateway (Debian; npm test installs it)',
     ).toBe(true);
     gateway = spawn('/usr/bin/prometheus-pushgateway', [`--web.listen-address=127.0.0.1:${port}`], {
       stdio: 'ignore',
