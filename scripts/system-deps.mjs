@@ -3,7 +3,7 @@
 // the HTML report, promtool and a Pushgateway for test-metrics, pytest for the runner
 // lanes, Postgres and Redis for the stores and the reference app), installed with apt-get
 // when one is missing, so that a fresh machine gets there with `npm test` alone. Without
-// root (and without sudo) it names what to install and the suite says which test needs it.
+// root (and without sudo) it stops with the one command to run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 
@@ -45,9 +45,9 @@ const sudo =
   !root && onPath('sudo') && spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0;
 if (!root && !sudo) {
   console.error(
-    `system-deps: missing for ${missing.map((n) => n.what).join(', ')}: install Debian's ${packages.join(' ')} (apt-get needs root); those tests will fail until then`,
+    `system-deps: ${missing.map((n) => n.what).join(', ')} need Debian's ${packages.join(' ')}: run sudo apt-get install -y ${packages.join(' ')}, then npm test again`,
   );
-  process.exit(0);
+  process.exit(1);
 }
 console.error(
   `system-deps: installing Debian's ${packages.join(' ')} for ${missing.map((n) => n.what).join(', ')}`,
@@ -57,8 +57,7 @@ const apt = (args) =>
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   }).status === 0;
-if (!apt(['update', '-qq']) || !apt(['install', '-y', '-qq', ...packages]))
-  console.error(
-    `system-deps: ${packages.join(' ')} could not be installed; the tests that need them will fail`,
-  );
-// Exit 0 either way: the tests that need a missing program fail and say which it is.
+if (!apt(['update', '-qq']) || !apt(['install', '-y', '-qq', ...packages])) {
+  console.error(`system-deps: apt-get could not install ${packages.join(' ')}`);
+  process.exit(1);
+}
