@@ -30,7 +30,8 @@ export interface Job {
 export interface Workflow {
   env?: Record<string, string>;
   jobs: Record<string, Job>;
-  concurrency: { 'cancel-in-progress': boolean };
+  on: Record<string, unknown>;
+  concurrency: { group: string; 'cancel-in-progress': boolean | string };
 }
 
 export function loadWorkflow(name: string): { path: string; workflow: Workflow } {

@@ -20,13 +20,19 @@ describe('the submissions workflow', () => {
     expect(lint.status).toBe(0);
   });
 
+  it('runs in a merge queue, and cancels superseded pull-request runs only', () => {
+    expect(Object.keys(workflow.on).sort()).toEqual(['merge_group', 'pull_request', 'push']);
+    expect(workflow.concurrency['cancel-in-progress']).toBe(
+      "${{ github.event_name == 'pull_request' }}",
+    );
+  });
+
   it('runs the unit legs as service x supported Node line, fail-fast off, every job with a timeout', () => {
     const { strategy } = jobs.unit!;
     expect(strategy?.['fail-fast']).toBe(false);
     expect(strategy?.matrix).toEqual({ service: ['api', 'worker'], node: [22, 24, 26] });
     for (const [name, job] of Object.entries(jobs))
       expect(job['timeout-minutes'], `${name} timeout`).toBeGreaterThan(0);
-    expect(workflow.concurrency['cancel-in-progress']).toBe(true);
   });
 
   it('uploads every test leg as an artifact named after the leg, failing when there is no JUnit', () => {

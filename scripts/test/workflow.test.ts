@@ -13,6 +13,13 @@ describe('the ci workflow', () => {
     expect(lint.status).toBe(0);
   });
 
+  it('runs in a merge queue, and cancels superseded pull-request runs only', () => {
+    expect(Object.keys(workflow.on).sort()).toEqual(['merge_group', 'pull_request', 'push']);
+    expect(workflow.concurrency['cancel-in-progress']).toBe(
+      "${{ github.event_name == 'pull_request' }}",
+    );
+  });
+
   it('runs every package on every supported Node line as a leg that must upload its JUnit', () => {
     const { strategy, steps } = jobs.test!;
     expect(strategy?.['fail-fast']).toBe(false);
@@ -23,7 +30,6 @@ describe('the ci workflow', () => {
     expect(Object.values(jobs).every((job) => typeof job['timeout-minutes'] === 'number')).toBe(
       true,
     );
-    expect(workflow.concurrency['cancel-in-progress']).toBe(true);
   });
 
   it('expects exactly the matrix legs in the report, which always runs', () => {
