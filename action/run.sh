@@ -13,7 +13,7 @@ tool() {
   if [ -n "${TESTGATE_FROM:-}" ]; then
     node "$TESTGATE_FROM/packages/$name/bin.js" "$@"
   else
-    npx --yes --package "@testgate/$name@${TESTGATE_VERSION:-0.1}" -- "$name" "$@"
+    npx --yes --package "testgate@${TESTGATE_VERSION:-0.1.0}" -- "$name" "$@"
   fi
 }
 

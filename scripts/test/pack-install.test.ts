@@ -18,7 +18,13 @@ const PACKAGES = [
   'quarantine-filter',
   'gate-verdict',
   'test-metrics',
+  'testgate',
 ];
+// pnpm names a tarball after the package: testgate-0.1.0.tgz, testgate-junit-merge-0.1.0.tgz.
+const tarballOf = (name: string) =>
+  readdirSync(dir).find((f) =>
+    new RegExp(`^${name === 'testgate' ? '' : 'testgate-'}${name}-\\d`).test(f),
+  )!;
 
 let dir: string;
 
@@ -71,7 +77,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('the packed packages in a project of their own', () => {
   it('ship no stale build output and no test file', () => {
     for (const name of PACKAGES) {
-      const listing = sh(`tar -tzf testgate-${name}-*.tgz`, dir).stdout;
+      const listing = sh(`tar -tzf ${tarballOf(name)}`, dir).stdout;
       expect(listing).not.toMatch(/_spool|expect\.js|\/test\//);
       expect(listing).toContain('package/dist/index.js');
       for (const file of ['README.md', 'CHANGELOG.md', 'LICENSE'])
@@ -81,7 +87,7 @@ describe('the packed packages in a project of their own', () => {
 
   it('pass publint and are-the-types-wrong', () => {
     for (const name of PACKAGES) {
-      const tarball = readdirSync(dir).find((f) => f.startsWith(`testgate-${name}-`))!;
+      const tarball = tarballOf(name);
       const lint = sh(`${join(root, 'node_modules/.bin/publint')} --strict ${tarball}`, dir);
       expect(lint.code, lint.stdout + lint.stderr).toBe(0);
       expect(lint.stdout).toContain('All good!');
@@ -162,10 +168,11 @@ describe('the packed packages in a project of their own', () => {
       import { parseLedger, selectArgs } from '@testgate/quarantine-filter';
       import { renderMetrics } from '@testgate/test-metrics';
       import { classify } from '@testgate/flake-detect';
+      import { junitMerge, gateVerdict } from 'testgate';
       const legs = [];
       for await (const { leg } of mergeLegs([{ name: 'x', sources: [fileSource('fail.xml')] }])) legs.push(leg.counts.failed);
       const ledger = parseLedger('{"quarantined": []}', 'q.json');
-      console.log(JSON.stringify([legs, typeof readRecords, validateRecord({ type: 'end', tool: 't', records: 1 }).ok, typeof decideVerdict, selectArgs(ledger, { lane: 'blocking', runner: 'ids', today: '2026-11-01' }), typeof renderMetrics, classify([]).status]));`;
+      console.log(JSON.stringify([legs, typeof readRecords, validateRecord({ type: 'end', tool: 't', records: 1 }).ok, typeof decideVerdict, selectArgs(ledger, { lane: 'blocking', runner: 'ids', today: '2026-11-01' }), typeof renderMetrics, classify([]).status, junitMerge.mergeLegs === mergeLegs && gateVerdict.decideVerdict === decideVerdict]));`;
     writeFileSync(join(dir, 'use.mjs'), script);
     const r = sh('node use.mjs', dir);
     expect(r.stderr).toBe('');
@@ -177,6 +184,7 @@ describe('the packed packages in a project of their own', () => {
       [],
       'function',
       'new',
+      true,
     ]);
   });
 });
