@@ -22,6 +22,7 @@ interface Flake {
   status: string;
   evidence: Array<{ rule: string; commit: string; runs: unknown[] }>;
   legs?: Array<{ leg: string; status: string }>;
+  recent?: Array<{ commit: string; outcome: string }>;
 }
 interface TestRecord {
   type: string;
@@ -171,8 +172,15 @@ describe('a coin-toss test over five commits of four legs', () => {
       ['node22', 'flaky'],
       ['node22-shard1', 'flaky'],
     ]);
-    // One label, the same on every leg, with the leg that reads otherwise beneath.
-    expect(new Set(records.map((r) => JSON.stringify(r.flake))).size).toBe(1);
+    // One label, the same on every leg, with the leg that reads otherwise beneath; each
+    // leg's own last runs for the strip.
+    const label = ({ recent, ...rest }: Flake) => (recent ? JSON.stringify(rest) : '');
+    expect(new Set(records.map((r) => label(r.flake!))).size).toBe(1);
+    expect(records.map((r) => r.flake!.recent!.map((x) => `${x.commit} ${x.outcome}`))).toEqual([
+      ['c1 failed', 'c2 failed', 'c3 failed', 'c4 passed', 'c5 passed'],
+      ['c1 passed', 'c2 failed', 'c3 failed', 'c4 passed', 'c5 failed'],
+      ['c1 failed', 'c2 passed', 'c3 failed', 'c4 failed', 'c5 passed'],
+    ]);
     const flake = records[0]!.flake!;
     expect(flake.legs).toEqual([
       { leg: 'node20', status: 'stable' },
@@ -193,7 +201,7 @@ describe('a coin-toss test over five commits of four legs', () => {
       ['src/a.test.ts::coin', 'node22', 'flaky'],
     ]);
     expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain(
-      '_known flaky: failed and passed in legs that differ only by shard of c5 (node20: stable)_',
+      '_known flaky: failed and passed in legs that differ only by shard of c5 (node20: stable)_ 🟩🟥🟥🟩🟥',
     );
   });
 

@@ -1,5 +1,6 @@
 import type {
   DiagnosticRecord,
+  FlakeRecentRun,
   FlakeVerdict,
   HistoryEntry,
   LegRecord,
@@ -12,7 +13,7 @@ import { addDays, compileLedger, utcDay } from '@testgate/quarantine-filter';
 import { classify, cleanStreak } from './classify.js';
 import { configurationOf } from './equivalent-legs.js';
 import { cleanCommitsNeeded } from './estimate.js';
-import type { HistoryIndex, Observation, RunInfo } from './history-index.js';
+import { type HistoryIndex, type Observation, type RunInfo, isFailing } from './history-index.js';
 import { type RecordSpill, memorySpill } from './spill.js';
 
 export const TOOL = 'flake-detect';
@@ -295,9 +296,15 @@ export class FlakeDetector {
           });
         }
       }
+      const strip =
+        isFailing(record.outcome) || quarantined !== undefined || STRIPPED.has(label.flake.status);
       yield {
         ...record,
-        flake: outages.has(record.leg) ? { ...label.flake, outage: true } : label.flake,
+        flake: {
+          ...label.flake,
+          ...(outages.has(record.leg) ? { outage: true } : {}),
+          ...(strip ? { recent: recentRuns(read, record) } : {}),
+        },
       };
     }
 
@@ -317,6 +324,20 @@ export class FlakeDetector {
       };
     }
   }
+}
+
+/** Labels whose tests carry their recent runs, for the reports' strips. */
+const STRIPPED = new Set<FlakeVerdict['status']>(['flaky', 'suspect', 'broken']);
+/** Runs in a strip. */
+const RECENT = 30;
+
+/** The test's outcomes in its last runs in its leg, oldest first, this run last. */
+function recentRuns(read: ReadRun, test: TestRecord): FlakeRecentRun[] {
+  const past = read.index.observationsOf(test.id, test.leg).slice(-(RECENT - 1));
+  return [
+    ...past.map((o) => ({ commit: o.run.commit, outcome: o.outcome })),
+    { commit: read.current.commit, outcome: test.outcome },
+  ];
 }
 
 /** What the first pass learnt of the run. */

@@ -1,11 +1,13 @@
 import type {
   ExcusedTest,
+  FlakeRecentRun,
   Finding,
   TestRecord,
   TestRef,
   VerdictDocument,
   VerdictLeg,
 } from '@testgate/stream';
+import { formatSeconds } from './durations.js';
 import { flakeLabel } from './flake-label.js';
 
 /** One test as the HTML report lists it: [id, leg, outcome, seconds]. */
@@ -48,10 +50,13 @@ th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}
 details{margin:6px 0;border:1px solid #d0d7de;border-radius:6px;padding:6px 10px}summary{cursor:pointer}
 pre{white-space:pre-wrap;word-break:break-word;background:#f6f8fa;padding:8px;border-radius:6px;max-height:400px;overflow:auto}
 .filters{display:flex;gap:8px;flex-wrap:wrap;margin:8px 0}.filters input{flex:1;min-width:200px}
-input,select,button{font:inherit;padding:4px 8px}.muted{color:#57606a}`;
+input,select,button{font:inherit;padding:4px 8px}.muted{color:#57606a}
+.strip{display:inline-flex;gap:2px;vertical-align:middle;margin-left:6px}.strip i{display:inline-block;width:7px;height:14px;border-radius:1px}
+.run-passed{background:#2da44e}.run-failed,.run-error{background:#cf222e}.run-flaky{background:#d4a72c}.run-skipped{background:#d0d7de}`;
 
 // Filters the embedded rows and renders a page of them at a time: fast with 100,000 tests.
 const SCRIPT = `
+${formatSeconds.toString()}
 const rows = JSON.parse(document.getElementById('rows').textContent);
 const $ = (id) => document.getElementById(id);
 const body = $('tests-body'), count = $('tests-count'), more = $('tests-more');
@@ -67,7 +72,7 @@ function render(reset) {
   const fragment = document.createDocumentFragment();
   for (const r of matching.slice(shown, shown + PAGE)) {
     const tr = document.createElement('tr');
-    const cells = [r[0], r[1], r[2], r[3].toFixed(3)];
+    const cells = [r[0], r[1], r[2], formatSeconds(r[3])];
     cells.forEach((value, i) => { const td = document.createElement('td'); td.append(text(value)); if (i === 2) td.className = r[2]; if (i === 3) td.className = 'num'; tr.append(td); });
     fragment.append(tr);
   }
@@ -96,7 +101,7 @@ function legRows(legs: VerdictLeg[]): string {
         .join('');
       const status =
         l.status === 'reported' ? '' : ` <span class="failed">${escapeHtml(l.status)}</span>`;
-      return `<tr><td>${escapeHtml(l.name)}${status}</td><td class="muted">${escapeHtml(matrix)}</td>${cells}<td class="num">${l.duration ?? ''}</td></tr>`;
+      return `<tr><td>${escapeHtml(l.name)}${status}</td><td class="muted">${escapeHtml(matrix)}</td>${cells}<td class="num">${l.duration === undefined ? '' : formatSeconds(l.duration)}</td></tr>`;
     })
     .join('');
 }
@@ -110,7 +115,19 @@ function failure(test: TestRef | ExcusedTest, extra = ''): string {
   const flake = label
     ? ` <span class="flake-${escapeHtml(test.flake!.status)}">${escapeHtml(label)}</span>`
     : '';
-  return `<details><summary><b>${escapeHtml(test.id)}</b> <span class="muted">(${escapeHtml(test.leg)})</span> <span class="${escapeHtml(test.outcome)}">${escapeHtml(test.outcome)}</span>${flake}${where}${extra}</summary><pre>${escapeHtml([test.message, test.details].filter(Boolean).join('\n\n'))}</pre></details>`;
+  return `<details><summary><b>${escapeHtml(test.id)}</b> <span class="muted">(${escapeHtml(test.leg)})</span> <span class="${escapeHtml(test.outcome)}">${escapeHtml(test.outcome)}</span>${flake}${where}${extra}${strip(test.flake?.recent)}</summary><pre>${escapeHtml([test.message, test.details].filter(Boolean).join('\n\n'))}</pre></details>`;
+}
+
+/** The test's last recorded runs as a row of squares, oldest first, each titled with its commit. */
+function strip(recent: FlakeRecentRun[] | undefined): string {
+  if (!recent || recent.length === 0) return '';
+  const runs = recent
+    .map(
+      (r) =>
+        `<i class="run-${escapeHtml(r.outcome)}" title="${escapeHtml(`${r.commit}: ${r.outcome}`)}"></i>`,
+    )
+    .join('');
+  return ` <span class="strip" role="img" aria-label="${escapeHtml(`last ${recent.length} runs: ${recent.map((r) => r.outcome).join(', ')}`)}">${runs}</span>`;
 }
 
 function excusedExtra(test: ExcusedTest): string {
@@ -154,7 +171,7 @@ export function renderHtml(verdict: VerdictDocument, rows: TestRow[]): string {
 <div>${c.tests} results (tests × legs): ${c.passed} passed, ${c.failed} failed, ${c.error} errored, ${c.flaky} flaky, ${c.skipped} skipped, ${c.excused} excused</div></header>
 <main>
 ${verdict.reasons.length > 0 ? `<h2 id="reasons">Why it is red</h2>${findingList(verdict.reasons)}` : ''}
-<h2 id="legs">Legs</h2><table><thead><tr><th>leg</th><th>matrix</th><th>tests</th><th>passed</th><th>failed</th><th>flaky</th><th>skipped</th><th>seconds</th></tr></thead><tbody>${legRows(verdict.legs)}</tbody></table>
+<h2 id="legs">Legs</h2><table><thead><tr><th>leg</th><th>matrix</th><th>tests</th><th>passed</th><th>failed</th><th>flaky</th><th>skipped</th><th>time</th></tr></thead><tbody>${legRows(verdict.legs)}</tbody></table>
 ${section(
   'Blocking failures',
   'blocking',
@@ -172,13 +189,13 @@ ${section(
 )}
 ${budgets.length > 0 ? `<h2 id="budgets">Budgets</h2>${findingList(budgets)}` : ''}
 ${verdict.warnings.length > 0 ? `<h2 id="warnings">Warnings</h2>${findingList(verdict.warnings)}` : ''}
-<h2 id="slowest">Slowest tests</h2><table><tbody>${slowest.map((r) => `<tr><td>${escapeHtml(r[0])}</td><td>${escapeHtml(r[1])}</td><td class="num">${r[3].toFixed(3)}</td></tr>`).join('')}</tbody></table>
+<h2 id="slowest">Slowest tests</h2><table><tbody>${slowest.map((r) => `<tr><td>${escapeHtml(r[0])}</td><td>${escapeHtml(r[1])}</td><td class="num">${formatSeconds(r[3])}</td></tr>`).join('')}</tbody></table>
 <h2 id="tests">All tests</h2>
 <div class="filters"><select id="f-status" aria-label="status"><option value="">every status</option>${['failed', 'error', 'flaky', 'passed', 'skipped'].map((s) => `<option>${s}</option>`).join('')}</select>
 <select id="f-leg" aria-label="leg"><option value="">every leg</option>${legs.map((l) => `<option value="${escapeHtml(l)}">${escapeHtml(l)}</option>`).join('')}</select>
 <input id="f-name" type="search" placeholder="search by name" aria-label="name"></div>
 <div id="tests-count" class="muted"></div>
-<table><thead><tr><th>test</th><th>leg</th><th>outcome</th><th>seconds</th></tr></thead><tbody id="tests-body"></tbody></table>
+<table><thead><tr><th>test</th><th>leg</th><th>outcome</th><th>time</th></tr></thead><tbody id="tests-body"></tbody></table>
 <button id="tests-more" hidden>show more</button>
 </main>
 <script type="application/json" id="rows">${scriptJson(rows)}</script>

@@ -1,6 +1,8 @@
+import { formatSeconds } from './durations.js';
 import { flakeLabel } from './flake-label.js';
 import {
   type ExcusedTest,
+  type FlakeRecentRun,
   type Finding,
   type TestRef,
   type VerdictDocument,
@@ -28,10 +30,20 @@ function firstLine(text: string | undefined, max = 200): string {
 }
 
 function seconds(value: number | undefined): string {
-  if (value === undefined) return '';
-  return value >= 60
-    ? `${Math.floor(value / 60)}m ${Math.round(value % 60)}s`
-    : `${Math.round(value * 10) / 10}s`;
+  return value === undefined ? '' : formatSeconds(value);
+}
+
+const RUN_MARK: Record<FlakeRecentRun['outcome'], string> = {
+  passed: '🟩',
+  failed: '🟥',
+  error: '🟥',
+  flaky: '🟨',
+  skipped: '⬜',
+};
+
+/** The test's last recorded runs, oldest first, as the HTML report draws them. */
+function strip(recent: FlakeRecentRun[] | undefined): string {
+  return recent && recent.length > 0 ? ` ${recent.map((r) => RUN_MARK[r.outcome]).join('')}` : '';
 }
 
 const STATUS_MARK: Record<VerdictLeg['status'], string> = {
@@ -110,7 +122,7 @@ function testLine(test: TestRef): string {
       : ` — ${escapeMarkdown(test.file)}${test.line === undefined ? '' : `:${test.line}`}`;
   const message = firstLine(test.message ?? test.details);
   const label = flakeLabel(test.flake);
-  return `- **${escapeMarkdown(test.id)}** (${escapeMarkdown(test.leg)})${label ? ` _${escapeMarkdown(label)}_` : ''}${where}${message ? `: ${escapeMarkdown(message)}` : ''}`;
+  return `- **${escapeMarkdown(test.id)}** (${escapeMarkdown(test.leg)})${label ? ` _${escapeMarkdown(label)}_` : ''}${strip(test.flake?.recent)}${where}${message ? `: ${escapeMarkdown(message)}` : ''}`;
 }
 
 function excusedLine(test: ExcusedTest): string {

@@ -117,4 +117,41 @@ describe('the HTML report in Chromium', () => {
     expect(requests).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it("draws a failing test's last recorded runs as a strip, and times as people read them", async () => {
+    const project = join(dir, 'history-project');
+    mkdirSync(join(project, 'artifacts/unit'), { recursive: true });
+    const outcomes = ['passed', 'failed', 'passed', 'failed'];
+    let report = '';
+    outcomes.forEach((outcome, i) => {
+      writeFileSync(
+        join(project, 'artifacts/unit/junit.xml'),
+        `<testsuite name="s" timestamp="2026-11-0${i + 1}T10:00:00"><testcase classname="c" name="ok" time="125"/><testcase classname="c" name="coin" time="0.163">${outcome === 'failed' ? '<failure message="tails"/>' : ''}</testcase></testsuite>`,
+      );
+      const run = spawnSync(
+        'bash',
+        [
+          '--norc',
+          '--noprofile',
+          '-c',
+          `node ${root}/packages/junit-merge/bin.js 'artifacts/**/*.xml' -q --commit c${i + 1} --run-id r${i + 1} | node ${root}/packages/flake-detect/bin.js --history h --record | node ${root}/packages/gate-verdict/bin.js --html report.html -q`,
+        ],
+        { cwd: project, encoding: 'utf8' },
+      );
+      expect(run.status, run.stderr).toBe(outcome === 'failed' ? 1 : 0);
+      report = join(project, 'report.html');
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 600 } });
+    await page.goto(pathToFileURL(report).href);
+    const squares = page.locator('#blocking ~ details .strip i');
+    expect(await squares.count()).toBe(4);
+    expect(
+      await squares.evaluateAll((list) => list.map((el) => getComputedStyle(el).backgroundColor)),
+    ).toEqual(['rgb(45, 164, 78)', 'rgb(207, 34, 46)', 'rgb(45, 164, 78)', 'rgb(207, 34, 46)']);
+    await expect(squares.last().getAttribute('title')).resolves.toBe('c4: failed');
+    expect((await squares.first().boundingBox())!.width).toBeGreaterThan(4);
+    const times = await page.locator('#tests-body tr td:nth-child(4)').allTextContents();
+    expect(times.sort()).toEqual(['0.16 s', '2 m 05 s']);
+    await page.close();
+  }, 120_000);
 });

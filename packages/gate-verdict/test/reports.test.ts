@@ -199,7 +199,7 @@ describe('renderSummary', () => {
     );
     const md = renderSummary(verdict);
     expect(md).toContain(
-      '| service / node | 22 | 24 |\n| --- | --- | --- |\n| api | ✅ 1/1 2s | ✅ 1/1 2s |\n| worker | ✅ 1/1 2s | · |\n',
+      '| service / node | 22 | 24 |\n| --- | --- | --- |\n| api | ✅ 1/1 2 s | ✅ 1/1 2 s |\n| worker | ✅ 1/1 2 s | · |\n',
     );
   });
 

@@ -111,6 +111,12 @@ export interface FlakeVerdict {
    * Each leg's own verdict, when the legs of the test disagree: the status above is the test's one label (flaky, then broken, suspect, stable, new).
    */
   legs?: FlakeLegVerdict[];
+  /**
+   * The test's outcomes in its last recorded runs in this leg, oldest first, this run last (at most 30), for the reports' strips: on failing, flaky and quarantined tests and on those labelled flaky, suspect or broken.
+   *
+   * @maxItems 30
+   */
+  recent?: FlakeRecentRun[];
 }
 export interface FlakeEvidence {
   /**
@@ -147,6 +153,10 @@ export interface FlakeLegVerdict {
   leg: string;
   status: 'stable' | 'flaky' | 'suspect' | 'broken' | 'new';
   brokenSince?: string;
+}
+export interface FlakeRecentRun {
+  commit: string;
+  outcome: 'passed' | 'failed' | 'error' | 'skipped' | 'flaky';
 }
 export interface ExcusedTest {
   flake?: FlakeVerdict;
