@@ -146,7 +146,13 @@ describe('the HTML report in Chromium', () => {
     const squares = page.locator('#blocking ~ details .strip i');
     expect(await squares.count()).toBe(4);
     expect(
-      await squares.evaluateAll((list) => list.map((el) => getComputedStyle(el).backgroundColor)),
+      await squares.evaluateAll((list) => {
+        // Runs in the page: the DOM's getComputedStyle, which Node's types do not know.
+        const page = globalThis as unknown as {
+          getComputedStyle(el: unknown): { backgroundColor: string };
+        };
+        return list.map((el) => page.getComputedStyle(el).backgroundColor);
+      }),
     ).toEqual(['rgb(45, 164, 78)', 'rgb(207, 34, 46)', 'rgb(45, 164, 78)', 'rgb(207, 34, 46)']);
     await expect(squares.last().getAttribute('title')).resolves.toBe('c4: failed');
     expect((await squares.first().boundingBox())!.width).toBeGreaterThan(4);
