@@ -195,6 +195,7 @@ export class FlakeDetector {
     let first: TestgateRecord | undefined;
     let seenRun = false;
     const legs = new Map<string, LegRecord>();
+    const testSeconds = new Map<string, number>();
     const outcomes = new Map<string, Array<{ leg: string; outcome: TestRecord['outcome'] }>>();
     for await (const record of records) {
       if (record.type === 'end') continue;
@@ -214,6 +215,8 @@ export class FlakeDetector {
         let ran = outcomes.get(record.id);
         if (!ran) outcomes.set(record.id, (ran = []));
         ran.push({ leg: record.leg, outcome: record.outcome });
+        const seconds = record.attempts.reduce((sum, a) => sum + (a.duration ?? 0), 0);
+        testSeconds.set(record.leg, (testSeconds.get(record.leg) ?? 0) + seconds);
       }
       spill.write(record);
     }
@@ -226,7 +229,7 @@ export class FlakeDetector {
       const outage = legOutage(index, leg);
       if (outage) outages.set(leg.name, outage);
     }
-    return { current, index, legs, outcomes, outages };
+    return { current, index, legs, testSeconds, outcomes, outages };
   }
 
   /** The second pass: each record again, its test labelled. */
@@ -245,7 +248,11 @@ export class FlakeDetector {
       if (record.type === 'leg') {
         const outage = outages.get(record.name);
         if (outage) yield outage;
-        yield record;
+        const past = read.index.recentTestSeconds(record.name, RECENT - 1);
+        const now = Math.round((read.testSeconds.get(record.name) ?? 0) * 1000) / 1000;
+        // A leg that did not report has no time of its own this run.
+        const recent = record.status === 'reported' ? [...past, now] : past;
+        yield recent.length > 0 ? { ...record, recentTestSeconds: recent } : record;
         continue;
       }
       if (record.type !== 'test') {
@@ -345,6 +352,8 @@ interface ReadRun {
   current: RunInfo;
   index: HistoryIndex;
   legs: Map<string, LegRecord>;
+  /** This run's test time per leg. */
+  testSeconds: Map<string, number>;
   /** This run's outcomes of each test, by leg. */
   outcomes: Map<string, Array<{ leg: string; outcome: TestRecord['outcome'] }>>;
   /** The legs that failed en masse, with the diagnostic that says so. */

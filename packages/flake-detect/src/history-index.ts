@@ -50,6 +50,8 @@ export function isFailing(outcome: HistoryOutcome): boolean {
 interface LegTally {
   tests: number;
   failing: number;
+  /** The leg's test time in the run. */
+  seconds: number;
 }
 
 /**
@@ -105,8 +107,9 @@ export class HistoryIndex {
     let tallies = this.legTallies.get(entry.leg);
     if (!tallies) this.legTallies.set(entry.leg, (tallies = new Map()));
     let tally = tallies.get(run);
-    if (!tally) tallies.set(run, (tally = { tests: 0, failing: 0 }));
+    if (!tally) tallies.set(run, (tally = { tests: 0, failing: 0, seconds: 0 }));
     tally.tests++;
+    tally.seconds += entry.duration ?? 0;
     if (isFailing(entry.outcome)) tally.failing++;
   }
 
@@ -129,6 +132,13 @@ export class HistoryIndex {
         };
       })
       .sort((a, b) => a.run.time - b.run.time);
+  }
+
+  /** The leg's test time in its last `count` runs, oldest first. */
+  recentTestSeconds(leg: string, count: number): number[] {
+    const tallies = [...(this.legTallies.get(leg) ?? [])];
+    tallies.sort(([a], [b]) => this.runs[a]!.time - this.runs[b]!.time);
+    return tallies.slice(-count).map(([, t]) => Math.round(t.seconds * 1000) / 1000);
   }
 
   /**

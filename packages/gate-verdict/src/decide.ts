@@ -174,6 +174,7 @@ function legOf(record: LegRecord): VerdictLeg {
   const leg: VerdictLeg = { name: record.name, status: record.status, counts: record.counts };
   if (record.matrix) leg.matrix = record.matrix;
   if (record.duration !== undefined) leg.duration = record.duration;
+  if (record.recentTestSeconds !== undefined) leg.recentTestSeconds = record.recentTestSeconds;
   return leg;
 }
 
@@ -282,7 +283,10 @@ function checkBudgets(
     if (budget.leg !== undefined) {
       const matches = globMatcher(budget.leg);
       for (const name of names.filter(matches)) {
-        const seconds = legs.get(name)!.duration;
+        const leg = legs.get(name)!;
+        // The first budget that names a leg is the one its reports draw.
+        leg.budget ??= { target: budget.target, hard: budget.hard };
+        const seconds = leg.duration;
         if (seconds !== undefined)
           judge(`leg ${JSON.stringify(name)}`, seconds, budget, name, timings, reasons, warnings);
       }

@@ -52,6 +52,7 @@ pre{white-space:pre-wrap;word-break:break-word;background:#f6f8fa;padding:8px;bo
 .filters{display:flex;gap:8px;flex-wrap:wrap;margin:8px 0}.filters input{flex:1;min-width:200px}
 input,select,button{font:inherit;padding:4px 8px}.muted{color:#57606a}
 .strip{display:inline-flex;gap:2px;vertical-align:middle;margin-left:6px}.strip i{display:inline-block;width:7px;height:14px;border-radius:1px}
+.spark{vertical-align:middle;overflow:visible}.spark polyline{fill:none;stroke:#0969da;stroke-width:1.5}.spark circle{fill:#0969da}.spark .target{stroke:#9a6700;stroke-dasharray:3 2}.spark .hard{stroke:#cf222e}
 .run-passed{background:#2da44e}.run-failed,.run-error{background:#cf222e}.run-flaky{background:#d4a72c}.run-skipped{background:#d0d7de}`;
 
 // Filters the embedded rows and renders a page of them at a time: fast with 100,000 tests.
@@ -101,7 +102,7 @@ function legRows(legs: VerdictLeg[]): string {
         .join('');
       const status =
         l.status === 'reported' ? '' : ` <span class="failed">${escapeHtml(l.status)}</span>`;
-      return `<tr><td>${escapeHtml(l.name)}${status}</td><td class="muted">${escapeHtml(matrix)}</td>${cells}<td class="num">${l.duration === undefined ? '' : formatSeconds(l.duration)}</td></tr>`;
+      return `<tr><td>${escapeHtml(l.name)}${status}</td><td class="muted">${escapeHtml(matrix)}</td>${cells}<td class="num">${l.duration === undefined ? '' : formatSeconds(l.duration)}</td><td>${sparkline(l)}</td></tr>`;
     })
     .join('');
 }
@@ -116,6 +117,33 @@ function failure(test: TestRef | ExcusedTest, extra = ''): string {
     ? ` <span class="flake-${escapeHtml(test.flake!.status)}">${escapeHtml(label)}</span>`
     : '';
   return `<details><summary><b>${escapeHtml(test.id)}</b> <span class="muted">(${escapeHtml(test.leg)})</span> <span class="${escapeHtml(test.outcome)}">${escapeHtml(test.outcome)}</span>${flake}${where}${extra}${strip(test.flake?.recent)}</summary><pre>${escapeHtml([test.message, test.details].filter(Boolean).join('\n\n'))}</pre></details>`;
+}
+
+const SPARK = { width: 120, height: 24 };
+
+/**
+ * A leg's test time over its recorded runs, oldest first, as a line, with its budget's
+ * target (dashed) and hard limit (red) where they fall inside the chart.
+ */
+function sparkline(leg: VerdictLeg): string {
+  const values = leg.recentTestSeconds ?? [];
+  if (values.length === 0) return '';
+  const { width, height } = SPARK;
+  // From a little under the lowest to a little over the highest of the times and the target.
+  const shown = leg.budget ? [...values, leg.budget.target] : values;
+  const bottom = Math.min(...shown) * 0.9;
+  const top = Math.max(...shown) * 1.1 || 1;
+  const y = (v: number) =>
+    (height - ((v - bottom) / (top - bottom || 1)) * (height - 2) - 1).toFixed(1);
+  const x = (i: number) =>
+    (values.length === 1 ? width : (i / (values.length - 1)) * width).toFixed(1);
+  const points = values.map((v, i) => `${x(i)},${y(v)}`).join(' ');
+  const limit = (seconds: number | undefined, cls: string) =>
+    seconds === undefined || seconds > top || seconds < bottom
+      ? ''
+      : `<line class="${cls}" x1="0" x2="${width}" y1="${y(seconds)}" y2="${y(seconds)}"/>`;
+  const label = `test time of the last ${values.length} runs: ${values.map(formatSeconds).join(', ')}${leg.budget ? `; budget ${formatSeconds(leg.budget.target)}, hard ${formatSeconds(leg.budget.hard)}` : ''}`;
+  return `<svg class="spark" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(label)}"><title>${escapeHtml(label)}</title>${limit(leg.budget?.target, 'target')}${limit(leg.budget?.hard, 'hard')}<polyline points="${points}"/><circle cx="${x(values.length - 1)}" cy="${y(values.at(-1)!)}" r="2"/></svg>`;
 }
 
 /** The test's last recorded runs as a row of squares, oldest first, each titled with its commit. */
@@ -171,7 +199,7 @@ export function renderHtml(verdict: VerdictDocument, rows: TestRow[]): string {
 <div>${c.tests} results (tests × legs): ${c.passed} passed, ${c.failed} failed, ${c.error} errored, ${c.flaky} flaky, ${c.skipped} skipped, ${c.excused} excused</div></header>
 <main>
 ${verdict.reasons.length > 0 ? `<h2 id="reasons">Why it is red</h2>${findingList(verdict.reasons)}` : ''}
-<h2 id="legs">Legs</h2><table><thead><tr><th>leg</th><th>matrix</th><th>tests</th><th>passed</th><th>failed</th><th>flaky</th><th>skipped</th><th>time</th></tr></thead><tbody>${legRows(verdict.legs)}</tbody></table>
+<h2 id="legs">Legs</h2><table><thead><tr><th>leg</th><th>matrix</th><th>tests</th><th>passed</th><th>failed</th><th>flaky</th><th>skipped</th><th>time</th><th>test time, recent runs</th></tr></thead><tbody>${legRows(verdict.legs)}</tbody></table>
 ${section(
   'Blocking failures',
   'blocking',

@@ -41,6 +41,17 @@ const RUN_MARK: Record<FlakeRecentRun['outcome'], string> = {
   skipped: '⬜',
 };
 
+const BARS = '▁▂▃▄▅▆▇█';
+
+/** A leg's test time over its recorded runs as block characters, as the HTML draws it. */
+function trend(leg: VerdictLeg): string {
+  const values = leg.recentTestSeconds ?? [];
+  if (values.length < 2) return '';
+  const top = Math.max(...values, leg.budget?.target ?? 0) || 1;
+  const bars = values.map((v) => BARS[Math.min(7, Math.floor((v / top) * 7.999))]).join('');
+  return leg.budget ? `${bars} (budget ${formatSeconds(leg.budget.target)})` : bars;
+}
+
 /** The test's last recorded runs, oldest first, as the HTML report draws them. */
 function strip(recent: FlakeRecentRun[] | undefined): string {
   return recent && recent.length > 0 ? ` ${recent.map((r) => RUN_MARK[r.outcome]).join('')}` : '';
@@ -80,7 +91,7 @@ function legCell(leg: VerdictLeg, standing: LegStanding): string {
   ]
     .filter(Boolean)
     .join(', ');
-  return `${mark} ${c.passed + c.flaky}/${c.tests}${extra ? ` (${extra})` : ''} ${seconds(leg.duration)}`.trim();
+  return `${mark} ${c.passed + c.flaky}/${c.tests}${extra ? ` (${extra})` : ''} ${seconds(leg.duration)} ${trend(leg)}`.trim();
 }
 
 /** A grid by the first two matrix keys when every leg has them (service x runtime), else a list. */

@@ -121,6 +121,10 @@ describe('the HTML report in Chromium', () => {
   it("draws a failing test's last recorded runs as a strip, and times as people read them", async () => {
     const project = join(dir, 'history-project');
     mkdirSync(join(project, 'artifacts/unit'), { recursive: true });
+    writeFileSync(
+      join(project, 'budgets.json'),
+      '{"budgets": [{"leg": "unit", "target": 100, "hard": 130}]}',
+    );
     const outcomes = ['passed', 'failed', 'passed', 'failed'];
     let report = '';
     outcomes.forEach((outcome, i) => {
@@ -134,7 +138,7 @@ describe('the HTML report in Chromium', () => {
           '--norc',
           '--noprofile',
           '-c',
-          `node ${root}/packages/junit-merge/bin.js 'artifacts/**/*.xml' -q --commit c${i + 1} --run-id r${i + 1} | node ${root}/packages/flake-detect/bin.js --history h --record | node ${root}/packages/gate-verdict/bin.js --html report.html -q`,
+          `node ${root}/packages/junit-merge/bin.js 'artifacts/**/*.xml' -q --commit c${i + 1} --run-id r${i + 1} | node ${root}/packages/flake-detect/bin.js --history h --record | node ${root}/packages/gate-verdict/bin.js --budgets budgets.json --html report.html -q`,
         ],
         { cwd: project, encoding: 'utf8' },
       );
@@ -156,6 +160,17 @@ describe('the HTML report in Chromium', () => {
     ).toEqual(['rgb(45, 164, 78)', 'rgb(207, 34, 46)', 'rgb(45, 164, 78)', 'rgb(207, 34, 46)']);
     await expect(squares.last().getAttribute('title')).resolves.toBe('c4: failed');
     expect((await squares.first().boundingBox())!.width).toBeGreaterThan(4);
+    // The leg's test time over the four runs, with its budget's target and hard limit.
+    const spark = page.locator('#legs ~ table svg.spark');
+    await expect(spark.getAttribute('aria-label')).resolves.toBe(
+      'test time of the last 4 runs: 2 m 05 s, 2 m 05 s, 2 m 05 s, 2 m 05 s; budget 1 m 40 s, hard 2 m 10 s',
+    );
+    await expect(spark.locator('polyline').getAttribute('points')).resolves.toMatch(
+      /^(\S+,\S+ ){3}\S+,\S+$/,
+    );
+    expect(await spark.locator('line.target').count()).toBe(1);
+    expect(await spark.locator('line.hard').count()).toBe(1);
+    expect((await spark.boundingBox())!.width).toBe(120);
     const times = await page.locator('#tests-body tr td:nth-child(4)').allTextContents();
     expect(times.sort()).toEqual(['0.16 s', '2 m 05 s']);
     await page.close();

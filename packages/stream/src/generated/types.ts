@@ -12,11 +12,11 @@ export type Timestamp = string;
  * Wall time of the leg's suites in seconds, as the reports state it (not the sum of test times).
  */
 export type Seconds = number;
-export type AttemptOutcome = 'passed' | 'failed' | 'error' | 'skipped';
 /**
  * A duration in seconds: finite, and at most a billion (a bound for sums of the durations junit-merge reads, each at most a million).
  */
 export type Seconds1 = number;
+export type AttemptOutcome = 'passed' | 'failed' | 'error' | 'skipped';
 
 /**
  * First record of a stream: which run of which commit the rest describes.
@@ -71,6 +71,12 @@ export interface LegRecord {
   files: string[];
   counts: LegCounts;
   duration?: Seconds;
+  /**
+   * The leg's test time (its tests' attempts added up) in its last recorded runs, in seconds, oldest first, this run last (at most 30): flake-detect adds it from its history, for the reports' sparklines.
+   *
+   * @maxItems 30
+   */
+  recentTestSeconds?: Seconds1[];
   [k: string]: unknown;
 }
 export interface LegCounts {

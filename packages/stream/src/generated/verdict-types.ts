@@ -48,6 +48,19 @@ export interface VerdictLeg {
   };
   counts: LegCounts;
   duration?: number;
+  /**
+   * The leg's test time in its last recorded runs, from flake-detect (see the leg record).
+   *
+   * @maxItems 30
+   */
+  recentTestSeconds?: number[];
+  /**
+   * The leg budget that applies to this leg, in seconds.
+   */
+  budget?: {
+    target: number;
+    hard: number;
+  };
 }
 export interface LegCounts {
   tests: number;
