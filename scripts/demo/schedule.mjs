@@ -7,7 +7,7 @@ const SYMBOL = { queued: '·', running: '…', passed: '✓', failed: '✗' };
 
 /** A leg the gate does not expect (the quarantine lane) says so: its failure blocks nothing. */
 export function lane(leg) {
-  return leg.expected === false ? ' (not blocking)' : '';
+  return leg.blocking === false ? ' (not blocking)' : '';
 }
 
 function seconds(ms) {
@@ -15,8 +15,8 @@ function seconds(ms) {
 }
 
 /** A finished leg in one line: passed or failed, its name, its time, its lane. */
-export function legLine({ name, status, ms, expected, error }) {
-  return `  ${SYMBOL[status]} ${name.padEnd(22)} ${seconds(ms)}${lane({ expected })}${error ? `: ${error}` : ''}`;
+export function legLine({ name, status, ms, blocking, error }) {
+  return `  ${SYMBOL[status]} ${name.padEnd(22)} ${seconds(ms)}${lane({ blocking })}${error ? `: ${error}` : ''}`;
 }
 
 export async function runLegs(legs, { concurrency, stream = process.stderr }) {
@@ -75,7 +75,7 @@ export async function runLegs(legs, { concurrency, stream = process.stderr }) {
     wallMs: Date.now() - started,
     legs: state.map(({ leg, status, ms, code, error }) => ({
       name: leg.name,
-      expected: leg.expected,
+      blocking: leg.blocking,
       status,
       ms,
       code,

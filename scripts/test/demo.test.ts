@@ -90,6 +90,9 @@ describe('npm run demo', () => {
       ['unit-worker-node24', 'reported'],
     ]);
     expect(verdict.counts.failed + verdict.counts.error).toBe(verdict.counts.excused);
+    // The quarantine lane is expected as a leg that never blocks: no warning about it.
+    expect(verdict.legs.find((l) => l.name === 'quarantine')?.blocking).toBe(false);
+    expect(verdict.warnings.filter((w) => w.leg === 'quarantine')).toEqual([]);
     // The race ran in the quarantine lane only: excused there, or flaky when a rerun passed.
     const race = [...verdict.excused].find((t) => t.id.includes('right after it is accepted'));
     if (race) expect(race.leg).toBe('quarantine');

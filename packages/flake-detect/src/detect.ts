@@ -153,7 +153,7 @@ export class FlakeDetector {
   readonly counts: StatusCounts = { stable: 0, flaky: 0, suspect: 0, broken: 0, new: 0 };
   readonly entries: HistoryEntry[] = [];
   readonly proposals: Proposal[] = [];
-  /** Legs of the run that did not report (missing, unreadable): the run is incomplete. */
+  /** Blocking legs of the run that did not report (missing, unreadable): the run is incomplete. */
   readonly incompleteLegs: string[] = [];
   #run: RunInfo | undefined;
   #results = 0;
@@ -208,8 +208,9 @@ export class FlakeDetector {
       if (record.type === 'leg') {
         this.#legs++;
         legs.set(record.name, record);
-        if (record.status === 'missing' || record.status === 'unreadable')
-          this.incompleteLegs.push(record.name);
+        // A leg that does not block (a quarantine lane) is no part of the run's verdict.
+        const absent = record.status === 'missing' || record.status === 'unreadable';
+        if (absent && record.blocking !== false) this.incompleteLegs.push(record.name);
       } else if (record.type === 'test') {
         this.#results++;
         let ran = outcomes.get(record.id);

@@ -127,9 +127,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const args = await parseArgs(argv, io);
     if (!args) return ExitCode.ok;
     const expect =
-      args.expect === undefined
-        ? undefined
-        : (await readExpectedLegs(args.expect, io.cwd)).map((l) => l.name);
+      args.expect === undefined ? undefined : await readExpectedLegs(args.expect, io.cwd);
     const budgets =
       args.budgets === undefined ? undefined : await readBudgets(args.budgets, io.cwd);
     const { input, file } = await openStreamInput(args.stream, io, TOOL);

@@ -8,12 +8,21 @@ import type {
   VerdictDocument,
   VerdictLeg,
 } from '@testgate/stream';
-import { attemptsSummary, foldOutcome, formatPlace, globMatcher } from '@testgate/stream';
+import {
+  type ExpectedLeg,
+  attemptsSummary,
+  foldOutcome,
+  formatPlace,
+  globMatcher,
+} from '@testgate/stream';
 import type { Budget } from './budgets.js';
 
 export interface VerdictOptions {
-  /** Legs that must have reported (names), besides what the stream itself expects. */
-  expect?: string[] | undefined;
+  /**
+   * Legs that must have reported, besides what the stream itself expects; one with
+   * `blocking: false` only warns.
+   */
+  expect?: ExpectedLeg[] | undefined;
   /**
    * Whether flaky tests only show (`warn`) or make the gate red (`fail`).
    * @default 'warn'
@@ -60,14 +69,21 @@ export async function decideVerdict(
   const flakyFails = options.flaky === 'fail';
   const timeSuites = (options.budgets ?? []).some((b) => b.suite !== undefined);
 
+  // Legs whose failures and problems show but never block (--expect "blocking": false).
+  const notBlocking = new Set(
+    (options.expect ?? []).filter((l) => l.blocking === false).map((l) => l.name),
+  );
+
   for await (const record of records) {
     if (record.type === 'leg') {
       legs.set(record.name, legOf(record));
+      if (record.blocking === false) notBlocking.add(record.name);
     } else if (record.type === 'diagnostic') {
       const finding: Finding = { code: record.code, message: diagnosticText(record) };
       if (record.leg !== undefined) finding.leg = record.leg;
       if (record.test !== undefined) finding.test = record.test;
-      (record.severity === 'error' ? reasons : warnings).push(finding);
+      const blocks = record.severity === 'error' && !notBlocking.has(record.leg ?? '');
+      (blocks ? reasons : warnings).push(finding);
     } else if (record.type === 'test') {
       const outcome = trustedOutcome(record, reasons);
       counts.tests++;
@@ -79,28 +95,33 @@ export async function decideVerdict(
         if (quarantine) {
           counts.excused++;
           excused.push({ ...refOf(record), why: 'quarantined', evidence: quarantine });
+        } else if (notBlocking.has(record.leg)) {
+          counts.excused++;
+          excused.push({ ...refOf(record), why: 'leg-not-blocking' });
         } else {
           blocking.push(refOf(record));
         }
       } else if (outcome === 'flaky') {
-        if (flakyFails) flakyBlocking.push(refOf(record));
+        if (flakyFails && !notBlocking.has(record.leg)) flakyBlocking.push(refOf(record));
         else excused.push({ ...refOf(record), why: 'flaky', evidence: attemptsEvidence(record) });
       }
     }
   }
 
-  for (const name of options.expect ?? []) {
+  for (const { name } of options.expect ?? []) {
     const leg = legs.get(name);
     if (!leg)
-      reasons.push({
+      (notBlocking.has(name) ? warnings : reasons).push({
         code: 'leg-missing',
         leg: name,
         message: `expected leg ${JSON.stringify(name)} is not in the stream`,
       });
   }
-  const expected = new Set(options.expect ?? []);
+  const expected = new Set((options.expect ?? []).map((l) => l.name));
   for (const leg of legs.values()) {
     const code = `leg-${leg.status}`;
+    // What is wrong with a leg that does not block is a warning, said by junit-merge.
+    if (notBlocking.has(leg.name)) continue;
     // junit-merge's own diagnostic already gave this reason, with its hint.
     if (reasons.some((r) => r.code === code && r.leg === leg.name)) continue;
     if (
@@ -173,6 +194,7 @@ export async function decideVerdict(
 function legOf(record: LegRecord): VerdictLeg {
   const leg: VerdictLeg = { name: record.name, status: record.status, counts: record.counts };
   if (record.matrix) leg.matrix = record.matrix;
+  if (record.blocking === false) leg.blocking = false;
   if (record.duration !== undefined) leg.duration = record.duration;
   if (record.recentTestSeconds !== undefined) leg.recentTestSeconds = record.recentTestSeconds;
   return leg;

@@ -100,8 +100,7 @@ function legRows(legs: VerdictLeg[]): string {
       const cells = [c.tests, c.passed, c.failed + c.error, c.flaky, c.skipped]
         .map((n) => `<td class="num">${n}</td>`)
         .join('');
-      const status =
-        l.status === 'reported' ? '' : ` <span class="failed">${escapeHtml(l.status)}</span>`;
+      const status = `${l.status === 'reported' ? '' : ` <span class="failed">${escapeHtml(l.status)}</span>`}${l.blocking === false ? ' <span class="muted">not blocking</span>' : ''}`;
       return `<tr><td>${escapeHtml(l.name)}${status}</td><td class="muted">${escapeHtml(matrix)}</td>${cells}<td class="num">${l.duration === undefined ? '' : formatSeconds(l.duration)}</td><td>${sparkline(l)}</td></tr>`;
     })
     .join('');
@@ -214,6 +213,11 @@ ${section(
   'Quarantined',
   'quarantined',
   verdict.excused.filter((t) => t.why === 'quarantined').map((t) => failure(t, excusedExtra(t))),
+)}
+${section(
+  'In legs that do not block',
+  'not-blocking',
+  verdict.excused.filter((t) => t.why === 'leg-not-blocking').map((t) => failure(t)),
 )}
 ${budgets.length > 0 ? `<h2 id="budgets">Budgets</h2>${findingList(budgets)}` : ''}
 ${verdict.warnings.length > 0 ? `<h2 id="warnings">Warnings</h2>${findingList(verdict.warnings)}` : ''}

@@ -64,8 +64,8 @@ const STATUS_MARK: Record<VerdictLeg['status'], string> = {
   unreadable: '❌ unreadable',
 };
 
-/** What does not block in a leg: failures the verdict excused (quarantined). */
-type LegStanding = (leg: VerdictLeg) => { blocking: number; excused: number };
+/** How a leg stands: its blocking failures, its quarantined ones, and those of a leg that does not block. */
+type LegStanding = (leg: VerdictLeg) => { blocking: number; excused: number; shown: number };
 
 function standingOf(verdict: VerdictDocument): LegStanding {
   const tally = (tests: Array<{ leg: string }>) => {
@@ -75,18 +75,25 @@ function standingOf(verdict: VerdictDocument): LegStanding {
   };
   const blocking = tally(verdict.blocking);
   const excused = tally(verdict.excused.filter((t) => t.why === 'quarantined'));
-  return (leg) => ({ blocking: blocking.get(leg.name) ?? 0, excused: excused.get(leg.name) ?? 0 });
+  const shown = tally(verdict.excused.filter((t) => t.why === 'leg-not-blocking'));
+  return (leg) => ({
+    blocking: blocking.get(leg.name) ?? 0,
+    excused: excused.get(leg.name) ?? 0,
+    shown: shown.get(leg.name) ?? 0,
+  });
 }
 
 // The mark says whether the leg blocks: an excused failure is no red cross under a green gate.
 function legCell(leg: VerdictLeg, standing: LegStanding): string {
   if (leg.status !== 'reported') return STATUS_MARK[leg.status];
   const c = leg.counts;
-  const { blocking, excused } = standing(leg);
+  const { blocking, excused, shown } = standing(leg);
   const mark = blocking > 0 ? '❌' : '✅';
   const extra = [
     blocking > 0 ? `${blocking} blocking` : '',
     excused > 0 ? `${excused} quarantined` : '',
+    shown > 0 ? `${shown} failed` : '',
+    leg.blocking === false ? 'not blocking' : '',
     c.flaky > 0 ? `${c.flaky} flaky` : '',
   ]
     .filter(Boolean)
@@ -171,7 +178,7 @@ export function renderSummary(
   const head = [
     verdict.verdict === 'green' ? '## ✅ Test gate: green' : '## ❌ Test gate: red',
     '',
-    `${c.tests} results (tests × legs): ${c.passed} passed, ${c.failed} failed, ${c.error} errored, ${c.flaky} flaky, ${c.skipped} skipped, ${c.excused} excused by quarantine.`,
+    `${c.tests} results (tests × legs): ${c.passed} passed, ${c.failed} failed, ${c.error} errored, ${c.flaky} flaky, ${c.skipped} skipped, ${c.excused} excused (quarantined, or in a leg that does not block).`,
     '',
   ];
   if (verdict.reasons.length > 0) head.push('### Why it is red', '', findings(verdict.reasons), '');
@@ -203,6 +210,10 @@ export function renderSummary(
   section('Blocking failures', verdict.blocking.map(testLine));
   section('Flaky, not blocking', verdict.excused.filter((t) => t.why === 'flaky').map(excusedLine));
   section('Quarantined', verdict.excused.filter((t) => t.why === 'quarantined').map(excusedLine));
+  section(
+    'In legs that do not block',
+    verdict.excused.filter((t) => t.why === 'leg-not-blocking').map(testLine),
+  );
   if (verdict.warnings.length > 0)
     section(
       'Warnings',

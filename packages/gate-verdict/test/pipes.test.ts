@@ -129,6 +129,31 @@ describe('junit-merge | gate-verdict', () => {
     ]);
   });
 
+  it('never blocks on a leg expected with "blocking": false: its failures show as excused, what is wrong with it warns', () => {
+    const legs = `'[{"name":"unit"},{"name":"quarantine","blocking":false},{"name":"nightly","blocking":false}]'`;
+    write({
+      'artifacts/unit/junit.xml': suite(pass('a')),
+      'artifacts/quarantine/junit.xml': suite(fail('b')),
+    });
+    const r = sh(
+      `${merge} 'artifacts/**/*.xml' -q --expect ${legs} | ${gate} --json verdict.json --summary summary.md`,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const verdict = verdictFile();
+    expect(verdict.reasons).toEqual([]);
+    expect(verdict.excused.map((t) => [t.id, t.leg, t.why])).toEqual([
+      ['app.Spec::b', 'quarantine', 'leg-not-blocking'],
+    ]);
+    expect(verdict.warnings.map((w) => [w.code, w.leg])).toEqual([['leg-missing', 'nightly']]);
+    expect(verdict.legs.find((l) => l.name === 'quarantine')).toMatchObject({ blocking: false });
+    const summary = readFileSync(join(dir, 'summary.md'), 'utf8');
+    expect(summary).toContain('| quarantine | ✅ 0/1 (1 failed, not blocking) |');
+    expect(summary).toContain('### In legs that do not block (1)');
+    // The same failure in a leg that blocks is red.
+    const red = sh(`${merge} 'artifacts/**/*.xml' -q | ${gate} -q`);
+    expect(red.code).toBe(1);
+  });
+
   it('exits 2 on a stream cut off between the stages, and still writes a red summary', () => {
     write({ 'artifacts/unit/junit.xml': suite(pass('a') + pass('b')) });
     const r = sh(

@@ -23,6 +23,8 @@ export interface LegInput {
   matrix?: Record<string, string | number | boolean>;
   /** Whether `--expect` named this leg (an unexpected empty leg is only a warning). */
   expected: boolean;
+  /** false: `--expect` says the leg never blocks; its errors are warnings. */
+  blocking?: false;
 }
 
 /** What one leg contributes to the stream, in stream order; tests are made as they are read. */
@@ -364,6 +366,7 @@ export class LegFolder {
       name: input.name,
       status,
       ...(input.matrix && { matrix: input.matrix }),
+      ...(input.blocking === false && { blocking: false }),
       ...producersOf(reports),
       files: read.map((r) => r.report),
       counts,
@@ -374,6 +377,8 @@ export class LegFolder {
       tool: this.#tool,
       leg: input.name,
       ...d,
+      // A leg that does not block shows what is wrong with it, and blocks nothing.
+      ...(input.blocking === false && d.severity === 'error' && { severity: 'warning' }),
     }));
     // A report as a qualifier names: its path below the folder all the leg's reports share.
     const logical = [...new Set(this.#reports.map((r) => r.key.logical))];

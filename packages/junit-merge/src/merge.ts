@@ -64,6 +64,7 @@ export async function mergeLeg(plan: LegPlan, options: ParseOptions = {}): Promi
     name,
     expected: expectation !== undefined,
     ...(expectation?.matrix && { matrix: expectation.matrix }),
+    ...(expectation?.blocking === false && { blocking: false }),
   });
   if (earliest !== undefined) batch.earliestTimestamp = earliest;
   if (plan.unexpected) {

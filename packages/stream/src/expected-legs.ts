@@ -6,10 +6,12 @@ import { UsageError, echo } from './errors.js';
 export interface ExpectedLeg {
   name: string;
   matrix?: Record<string, string | number | boolean>;
+  /** false: the leg's failures and problems show but never block (a quarantine lane). */
+  blocking?: false;
 }
 
 const HINT =
-  'pass a JSON array of leg names or of objects with "name" and matrix values, inline or as a file';
+  'pass a JSON array of leg names or of objects with "name", matrix values and optionally "blocking": false, inline or as a file';
 
 /**
  * Reads `--expect`: a JSON array of leg names (`["api-22","api-24"]`) or of objects with a
@@ -37,10 +39,15 @@ export function parseExpectedLegs(text: string, source: string): ExpectedLeg[] {
 function toLeg(entry: unknown, index: number, source: string): ExpectedLeg {
   if (typeof entry === 'string' && entry !== '') return { name: entry };
   if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) {
-    const { name, ...rest } = entry as Record<string, unknown>;
+    const { name, blocking, ...rest } = entry as Record<string, unknown>;
     if (typeof name !== 'string' || name === '') {
       throw new UsageError(`--expect ${source}: entry ${index} needs a non-empty "name"`, HINT);
     }
+    if (blocking !== undefined && typeof blocking !== 'boolean')
+      throw new UsageError(
+        `--expect ${source}: entry ${index} ("${name}"): "blocking" must be true or false`,
+        HINT,
+      );
     const matrix: Record<string, string | number | boolean> = {};
     for (const key of Object.keys(rest).sort()) {
       const v = rest[key];
@@ -51,7 +58,11 @@ function toLeg(entry: unknown, index: number, source: string): ExpectedLeg {
       }
       matrix[key] = v;
     }
-    return Object.keys(matrix).length > 0 ? { name, matrix } : { name };
+    return {
+      name,
+      ...(Object.keys(matrix).length > 0 && { matrix }),
+      ...(blocking === false && { blocking }),
+    };
   }
   throw new UsageError(
     `--expect ${source}: entry ${index} must be a leg name or an object with "name", got: ${echo(JSON.stringify(entry) ?? String(entry))}`,

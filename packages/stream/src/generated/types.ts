@@ -62,6 +62,10 @@ export interface LegRecord {
     [k: string]: string | number | boolean;
   };
   /**
+   * false: a leg whose failures and problems show but never block (a quarantine lane), as given with --expect {"blocking": false}.
+   */
+  blocking?: false;
+  /**
    * The runners recognised from the leg's reports, by their dialect names in junit-merge (pytest, jest, vitest, mocha, node-test, playwright, surefire, gradle, testng, cucumber, gotestsum, go-junit-report, nextest, googletest, ctest, bazel, phpunit).
    */
   producers?: string[];

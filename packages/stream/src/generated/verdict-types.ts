@@ -18,7 +18,7 @@ export interface VerdictDocument {
    */
   blocking: TestRef[];
   /**
-   * Failures that do not block, each with why: the quarantine entry, or the attempts that prove it flaky.
+   * Failures that do not block, each with why: the quarantine entry, the attempts that prove it flaky, or a leg that does not block.
    */
   excused: ExcusedTest[];
 }
@@ -36,7 +36,7 @@ export interface VerdictCounts {
   skipped: number;
   flaky: number;
   /**
-   * Failures that do not block (quarantined).
+   * Failures that do not block: quarantined, or in a leg that does not block.
    */
   excused: number;
 }
@@ -46,6 +46,10 @@ export interface VerdictLeg {
   matrix?: {
     [k: string]: string | number | boolean;
   };
+  /**
+   * false: the leg's failures and problems do not block.
+   */
+  blocking?: false;
   counts: LegCounts;
   duration?: number;
   /**
@@ -179,7 +183,7 @@ export interface ExcusedTest {
   message?: string;
   file?: string;
   line?: number;
-  why: 'flaky' | 'quarantined';
+  why: 'flaky' | 'quarantined' | 'leg-not-blocking';
   /**
    * The attempts (flaky) or the quarantine entry.
    */
