@@ -25,12 +25,15 @@ export interface Job {
   strategy?: { 'fail-fast'?: boolean; matrix?: Record<string, unknown[]> };
   steps: Step[];
   'timeout-minutes'?: number;
+  outputs?: Record<string, string>;
+  permissions?: Record<string, string>;
 }
 
 export interface Workflow {
   env?: Record<string, string>;
   jobs: Record<string, Job>;
   on: Record<string, unknown>;
+  permissions?: Record<string, string>;
   concurrency: { group: string; 'cancel-in-progress': boolean | string };
 }
 
@@ -53,4 +56,73 @@ export function runGateScript(script: string, results: string, verdict: string):
     env: { PATH: process.env.PATH, RESULTS: results, VERDICT: verdict },
     encoding: 'utf8',
   }).status;
+}
+
+/** What an `if:` expression sees: GitHub's contexts, and the status of the job's needs. */
+export interface IfContext {
+  values: Record<string, string>;
+  /** A need failed (failure()), or the run was cancelled (cancelled()). */
+  failed: boolean;
+  cancelled: boolean;
+}
+
+/**
+ * Evaluates the subset of GitHub's expression syntax that job conditions here use:
+ * `&&`, `||`, `!`, `==`, `!=`, parentheses, 'strings', dotted context names, and the
+ * status functions (success, failure, cancelled, always).
+ */
+export function evaluateIf(expression: string, context: IfContext): boolean {
+  const tokens = expression.match(/'[^']*'|&&|\|\||==|!=|!|\(|\)|[\w.-]+\(\)|[\w.-]+/g) ?? [];
+  let at = 0;
+  const peek = () => tokens[at];
+  const next = () => tokens[at++]!;
+  const value = (): string | boolean => {
+    const token = next();
+    if (token === '(') {
+      const inner = or();
+      next();
+      return inner;
+    }
+    if (token === '!') return !truthy(value());
+    if (token.startsWith("'")) return token.slice(1, -1);
+    const status: Record<string, boolean> = {
+      'success()': !context.failed && !context.cancelled,
+      'failure()': context.failed,
+      'cancelled()': context.cancelled,
+      'always()': true,
+    };
+    if (token in status) return status[token]!;
+    return context.values[token] ?? '';
+  };
+  const truthy = (v: string | boolean) => v !== '' && v !== false;
+  const comparison = (): string | boolean => {
+    const left = value();
+    if (peek() === '==' || peek() === '!=') {
+      const op = next();
+      const right = value();
+      return op === '==' ? left === right : left !== right;
+    }
+    return left;
+  };
+  const and = (): string | boolean => {
+    let left = comparison();
+    while (peek() === '&&') {
+      next();
+      const right = comparison();
+      left = truthy(left) && truthy(right);
+    }
+    return left;
+  };
+  const or = (): string | boolean => {
+    let left = and();
+    while (peek() === '||') {
+      next();
+      const right = and();
+      left = truthy(left) || truthy(right);
+    }
+    return left;
+  };
+  const result = or();
+  if (at !== tokens.length) throw new Error(`cannot evaluate ${expression}`);
+  return truthy(result);
 }

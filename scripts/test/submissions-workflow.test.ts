@@ -2,7 +2,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { type Job, actionlint, loadWorkflow, root, runGateScript } from './_workflow.js';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import {
+  type Job,
+  actionlint,
+  evaluateIf,
+  loadWorkflow,
+  root,
+  runGateScript,
+} from './_workflow.js';
 
 // The reference pipeline (.github/workflows/submissions.yml): actionlint, and the wiring
 // the gate stands on.
@@ -36,8 +46,10 @@ describe('the submissions workflow', () => {
   });
 
   it('uploads every test leg as an artifact named after the leg, failing when there is no JUnit', () => {
+    // The legs' reports (the preview also keeps its image for promote).
+    const reports = (job: Job) => uploads(job).filter((u) => u.with?.name !== 'preview-image');
     const names = TEST_JOBS.flatMap((job) =>
-      uploads(jobs[job]!).map((u) => {
+      reports(jobs[job]!).map((u) => {
         expect(u.if).toBe('always()');
         expect(u.with?.['if-no-files-found']).toBe('error');
         return String(u.with?.name);
@@ -119,6 +131,71 @@ describe('the submissions workflow', () => {
     expect(run('success success cancelled success', 'green')).toBe(1);
     expect(run('success success success success', 'red')).toBe(1);
     expect(run('success success success success', '')).toBe(1);
+  });
+
+  it('promotes on main only, after a gate that passed, and never after a skipped, failed or cancelled one', () => {
+    const promote = jobs.promote!;
+    expect([...promote.needs!].sort()).toEqual(['gate', 'preview']);
+    const main = {
+      'github.event_name': 'push',
+      'github.ref': 'refs/heads/main',
+      'needs.gate.result': 'success',
+    };
+    const runs = (values: Record<string, string>, status = {}) =>
+      evaluateIf(promote.if!, {
+        values: { ...main, ...values },
+        failed: false,
+        cancelled: false,
+        ...status,
+      });
+    expect(runs({})).toBe(true);
+    expect(runs({ 'github.event_name': 'pull_request' })).toBe(false);
+    expect(runs({ 'github.event_name': 'merge_group' })).toBe(false);
+    expect(runs({ 'github.ref': 'refs/heads/feature' })).toBe(false);
+    expect(runs({ 'needs.gate.result': 'skipped' })).toBe(false);
+    expect(runs({ 'needs.gate.result': 'failure' }, { failed: true })).toBe(false);
+    expect(runs({}, { cancelled: true })).toBe(false);
+    // The evaluator reads the gate's condition as GitHub does too.
+    expect(evaluateIf(jobs.gate!.if!, { values: {}, failed: true, cancelled: false })).toBe(true);
+  });
+
+  it('promotes the image the preview built and smoked, by its id, with packages: write on that job only', () => {
+    const promote = jobs.promote!;
+    expect(jobs.preview!.outputs?.['image-id']).toBe('${{ steps.build.outputs.imageid }}');
+    expect(jobs.preview!.steps.find((s) => s.id === 'build')?.uses).toMatch(
+      /^docker\/build-push-action@/,
+    );
+    expect(uploads(jobs.preview!).map((s) => s.with?.name)).toContain('preview-image');
+    expect(script(promote)).not.toMatch(/docker build|buildx/);
+    expect(promote.steps.some((s) => s.uses?.startsWith('docker/build-push-action'))).toBe(false);
+    expect(promote.permissions).toEqual({ contents: 'read', packages: 'write' });
+    expect(workflow.permissions).toEqual({ contents: 'read' });
+    for (const [name, job] of Object.entries(jobs))
+      if (name !== 'promote') expect(job.permissions?.packages).toBeUndefined();
+    expect(script(promote)).toContain('>> "$GITHUB_STEP_SUMMARY"');
+
+    // The check, run with a stand-in docker whose loaded image has the id sha256:built.
+    const check = promote.steps.find((s) => s.env?.IMAGE_ID !== undefined)!;
+    expect(check.env!.IMAGE_ID).toBe('${{ needs.preview.outputs.image-id }}');
+    const bin = mkdtempSync(join(tmpdir(), 'promote-'));
+    try {
+      writeFileSync(
+        join(bin, 'docker'),
+        '#!/bin/sh\ncase "$1" in load) cat > /dev/null ;; image) echo sha256:built ;; esac\n',
+      );
+      chmodSync(join(bin, 'docker'), 0o755);
+      writeFileSync(join(bin, 'preview-image.tar.gz'), 'an image');
+      const run = (imageId: string) =>
+        spawnSync('bash', ['-e', '-c', check.run!], {
+          cwd: bin,
+          env: { PATH: `${bin}:${process.env.PATH}`, IMAGE_ID: imageId, GITHUB_SHA: 'abc' },
+        }).status;
+      expect(run('sha256:built')).toBe(0);
+      expect(run('sha256:another')).toBe(1);
+      expect(run('')).toBe(1);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it('runs only the quarantined tests in a lane that never blocks', () => {
