@@ -209,6 +209,7 @@ try {
     `\ndemo: legs (wall ${(result.wallMs / 1000).toFixed(1)} s, longest leg ${(longest / 1000).toFixed(1)} s):\n${legLines.join('\n')}\n` +
       `demo: report ${join(reports, 'report.html')} (summary.md, verdict.json, proposals.json and logs/ beside it)\n`,
   );
+  if (gate.status === 0) process.stderr.write(jobGraph(legs));
   process.exitCode = gate.status ?? 2;
 } catch (error) {
   if (!(error instanceof DemoError)) throw error;
@@ -216,6 +217,20 @@ try {
   process.exitCode = 2;
 } finally {
   await cleanupAll();
+}
+
+/** The jobs of .github/workflows/submissions.yml that this run mirrors, in their order. */
+function jobGraph(legs) {
+  const blocking = legs.filter((l) => l.blocking).map((l) => l.name);
+  const lanes = legs.filter((l) => !l.blocking).map((l) => `${l.name} (not blocking)`);
+  return [
+    'demo: the job graph of .github/workflows/submissions.yml, as run here:',
+    `  legs    ${[...blocking, ...lanes].join(', ')}`,
+    '  report  junit-merge | flake-detect | quarantine-filter | gate-verdict over every leg',
+    '  gate    the required check: every blocking leg and the report succeeded, verdict green',
+    '  promote on main only, after a green gate: the image the preview smoked, pushed as it is',
+    '',
+  ].join('\n');
 }
 
 function hash(buffer) {

@@ -99,12 +99,17 @@ describe('npm run demo', () => {
     expect(existsSync(join(reports, 'report.html'))).toBe(true);
     expect(stderr).toMatch(/demo: legs \(wall [\d.]+ s, longest leg [\d.]+ s\)/);
     expect(stderr).toMatch(/✓ e2e/);
+    expect(stderr).toMatch(
+      /demo: the job graph of \.github\/workflows\/submissions\.yml, as run here:\n {2}legs {4}unit-api-node24, .*, quarantine \(not blocking\)\n {2}report .*\n {2}gate .*\n {2}promote on main only/,
+    );
     expect(leftovers()).toEqual([]);
   }, 240_000);
 
   it('--break applies a real regression: red, naming the broken test, and cleans up its copy', () => {
-    const { code, verdict } = demo('break', '--break');
+    const { code, verdict, stderr } = demo('break', '--break');
     expect(code).toBe(1);
+    // Red promotes nothing: no job graph that ends in promote.
+    expect(stderr).not.toContain('demo: the job graph');
     expect(verdict.verdict).toBe('red');
     expect(verdict.blocking.map((t) => [t.id, t.leg, t.flake?.status])).toEqual([
       [
