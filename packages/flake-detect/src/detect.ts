@@ -196,7 +196,7 @@ export class FlakeDetector {
     let seenRun = false;
     const legs = new Map<string, LegRecord>();
     const testSeconds = new Map<string, number>();
-    const outcomes = new Map<string, Array<{ leg: string; outcome: TestRecord['outcome'] }>>();
+    const ran = new RunOutcomes();
     for await (const record of records) {
       if (record.type === 'end') continue;
       if (record.type === 'run') {
@@ -213,9 +213,7 @@ export class FlakeDetector {
         if (absent && record.blocking !== false) this.incompleteLegs.push(record.name);
       } else if (record.type === 'test') {
         this.#results++;
-        let ran = outcomes.get(record.id);
-        if (!ran) outcomes.set(record.id, (ran = []));
-        ran.push({ leg: record.leg, outcome: record.outcome });
+        ran.add(record.id, record.leg, record.outcome);
         const seconds = record.attempts.reduce((sum, a) => sum + (a.duration ?? 0), 0);
         testSeconds.set(record.leg, (testSeconds.get(record.leg) ?? 0) + seconds);
       }
@@ -230,7 +228,7 @@ export class FlakeDetector {
       const outage = legOutage(index, leg);
       if (outage) outages.set(leg.name, outage);
     }
-    return { current, index, legs, testSeconds, outcomes, outages };
+    return { current, index, legs, testSeconds, ran, outages };
   }
 
   /** The second pass: each record again, its test labelled. */
@@ -280,12 +278,12 @@ export class FlakeDetector {
       }
       // One failure between passes is as likely a break fixed at once: a suspect is
       // proposed from its second failing commit, and only with enough evidence.
-      const flake = own.verdict;
+      const verdict = own.verdict;
       const proposable =
-        flake.status === 'flaky' ||
-        (flake.status === 'suspect' &&
-          (flake.sample?.failures ?? 0) >= 2 &&
-          (flake.score ?? 0) >= proposeScore);
+        verdict.status === 'flaky' ||
+        (verdict.status === 'suspect' &&
+          (verdict.sample?.failures ?? 0) >= 2 &&
+          (verdict.score ?? 0) >= proposeScore);
       if (proposable && !quarantined) {
         const group = proposed.get(record.id);
         if (group) group.legs.add(record.leg);
@@ -294,11 +292,11 @@ export class FlakeDetector {
           proposed.set(record.id, {
             proposal: {
               test: record.id,
-              reason: reasonFor(flake),
+              reason: reasonFor(verdict),
               quarantinedDate: today,
               deadline: addDays(today, options.proposeDays ?? 14),
-              status: flake.status as 'flaky' | 'suspect',
-              evidence: flake.evidence.slice(0, 3),
+              status: verdict.status as 'flaky' | 'suspect',
+              evidence: verdict.evidence.slice(0, 3),
             },
             legs: new Set([record.leg]),
           });
@@ -306,14 +304,16 @@ export class FlakeDetector {
       }
       const strip =
         isFailing(record.outcome) || quarantined !== undefined || STRIPPED.has(label.flake.status);
-      yield {
-        ...record,
-        flake: {
-          ...label.flake,
-          ...(outages.has(record.leg) ? { outage: true } : {}),
-          ...(strip ? { recent: recentRuns(read, record) } : {}),
-        },
-      };
+      const outage = outages.has(record.leg);
+      const flake =
+        outage || strip
+          ? {
+              ...label.flake,
+              ...(outage && { outage: true }),
+              ...(strip && { recent: recentRuns(read, record) }),
+            }
+          : label.flake;
+      yield { ...record, flake };
     }
 
     // Proposed for the legs it was flaky in: a reviewer widens the entry if need be.
@@ -348,6 +348,45 @@ function recentRuns(read: ReadRun, test: TestRecord): FlakeRecentRun[] {
   ];
 }
 
+const OUTCOMES: readonly TestRecord['outcome'][] = [
+  'passed',
+  'failed',
+  'error',
+  'skipped',
+  'flaky',
+];
+
+/**
+ * This run's outcome of each test in each leg, compact: a million tests are a million map
+ * entries holding a number each (leg and outcome packed), not a million arrays of objects.
+ */
+class RunOutcomes {
+  readonly #byTest = new Map<string, number | number[]>();
+  readonly #legs: string[] = [];
+  readonly #legIndex = new Map<string, number>();
+
+  add(id: string, leg: string, outcome: TestRecord['outcome']): void {
+    let index = this.#legIndex.get(leg);
+    if (index === undefined) {
+      index = this.#legs.push(leg) - 1;
+      this.#legIndex.set(leg, index);
+    }
+    const packed = index * 8 + OUTCOMES.indexOf(outcome);
+    const known = this.#byTest.get(id);
+    if (known === undefined) this.#byTest.set(id, packed);
+    else if (typeof known === 'number') this.#byTest.set(id, [known, packed]);
+    else known.push(packed);
+  }
+
+  /** The test's outcomes by leg, forgotten once taken. */
+  take(id: string): Array<{ leg: string; outcome: TestRecord['outcome'] }> {
+    const known = this.#byTest.get(id);
+    this.#byTest.delete(id);
+    const list = known === undefined ? [] : typeof known === 'number' ? [known] : known;
+    return list.map((p) => ({ leg: this.#legs[Math.floor(p / 8)]!, outcome: OUTCOMES[p % 8]! }));
+  }
+}
+
 /** What the first pass learnt of the run. */
 interface ReadRun {
   current: RunInfo;
@@ -356,7 +395,7 @@ interface ReadRun {
   /** This run's test time per leg. */
   testSeconds: Map<string, number>;
   /** This run's outcomes of each test, by leg. */
-  outcomes: Map<string, Array<{ leg: string; outcome: TestRecord['outcome'] }>>;
+  ran: RunOutcomes;
   /** The legs that failed en masse, with the diagnostic that says so. */
   outages: Map<string, DiagnosticRecord>;
 }
@@ -367,15 +406,16 @@ interface ReadRun {
  * when they disagree.
  */
 function labelTest(id: string, read: ReadRun, branch: string | undefined): TestLabel {
-  const ran = read.outcomes.get(id) ?? [];
-  read.outcomes.delete(id);
+  const ran = read.ran.take(id);
   const configurations = new Map<string, Set<string>>();
-  for (const { leg } of ran) {
-    const key = configurationOf(read.legs.get(leg) ?? { name: leg });
-    let members = configurations.get(key);
-    if (!members) configurations.set(key, (members = new Set()));
-    members.add(leg);
-  }
+  if (ran.length === 1) configurations.set('', new Set([ran[0]!.leg]));
+  else
+    for (const { leg } of ran) {
+      const key = configurationOf(read.legs.get(leg) ?? { name: leg });
+      let members = configurations.get(key);
+      if (!members) configurations.set(key, (members = new Set()));
+      members.add(leg);
+    }
   const legs: TestLabel['legs'] = new Map();
   let best: FlakeVerdict | undefined;
   for (const members of configurations.values()) {
