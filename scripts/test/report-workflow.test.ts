@@ -69,6 +69,8 @@ describe('the pull-request report workflow', () => {
     expect(hand.if).toBe("always() && github.event_name == 'pull_request'");
     expect(hand.env!.HEAD_SHA).toBe('${{ github.event.pull_request.head.sha }}');
     expect(hand.run).toContain('--run "$GITHUB_RUN_ID" --attempt "$GITHUB_RUN_ATTEMPT"');
+    expect(hand.run).toContain('cp verdict.json pr-report/');
+    expect(hand.run).toContain('cp -r artifacts pr-report/artifacts');
     const upload = tests.steps.find((s) => s.with?.name === 'testgate-pr-report')!;
     expect(upload.with?.path).toBe('pr-report');
   });
