@@ -32,7 +32,7 @@ export function memorySpill(): RecordSpill {
 const FLUSH_AT = 1 << 20;
 
 /** Keeps the records in a temporary file, as JSON Lines: memory does not grow with the run. */
-export function fileSpill(): RecordSpill & { readonly dir: string } {
+export function fileSpill(): RecordSpill {
   const dir = mkdtempSync(join(tmpdir(), 'flake-detect-'));
   const path = join(dir, 'run.jsonl');
   const fd = openSync(path, 'w');
@@ -52,7 +52,6 @@ export function fileSpill(): RecordSpill & { readonly dir: string } {
     closeSync(fd);
   };
   return {
-    dir,
     write(record) {
       const line = `${JSON.stringify(record)}\n`;
       pending.push(line);

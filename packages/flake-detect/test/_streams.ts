@@ -91,11 +91,16 @@ export async function runFlakeDetect(args: string[], input: string, cwd: string)
 }
 
 /** Runs the built flake-detect in a process of its own with `input` on stdin. */
-export function spawnFlakeDetect(args: string[], input: string, cwd: string): Promise<Result> {
+export function spawnFlakeDetect(
+  args: string[],
+  input: string,
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<Result> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [flakeDetect, ...args], {
       cwd,
-      env: { PATH: process.env.PATH, NO_COLOR: '1' },
+      env: { PATH: process.env.PATH, NO_COLOR: '1', ...env },
     });
     let stdout = '';
     let stderr = '';

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -436,5 +436,29 @@ describe('flake-detect: bad input', () => {
       /^flake-detect: postgres:\/\/nobody@127\.0\.0\.1:1\/none: cannot connect to the history database/,
     );
     expect(result.records.some((r) => r.type === 'end')).toBe(false);
+  });
+});
+
+describe('the run kept aside while flake-detect reads it whole', () => {
+  it('is a temporary file, removed when the run is done and when it is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flake-spill-'));
+    const temp = join(dir, 'tmp');
+    mkdirSync(temp);
+    try {
+      const stream = run({ commit: 'c1', run: '1', hoursAgo: 1, legs: { unit: { a: 'passed' } } });
+      const done = await spawnFlakeDetect(['--history', 'h', '--record'], stream, dir, {
+        TMPDIR: temp,
+      });
+      expect(done.code, done.stderr).toBe(0);
+      expect(done.records.filter((r) => r.type === 'test')).toHaveLength(1);
+      expect(readdirSync(temp)).toEqual([]);
+      // The same run id on another commit is refused after the run was read: still removed.
+      const again = run({ commit: 'c2', run: '1', hoursAgo: 1, legs: { unit: { a: 'passed' } } });
+      const refused = await spawnFlakeDetect(['--history', 'h'], again, dir, { TMPDIR: temp });
+      expect(refused.code).toBe(2);
+      expect(readdirSync(temp)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
