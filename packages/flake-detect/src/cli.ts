@@ -195,6 +195,7 @@ async function detect(
       })
     : undefined;
   let runs = 0;
+  const { input, file } = await openStreamInput(args.stream as string | undefined, io, TOOL);
   const spill = fileSpill();
   const detector = new FlakeDetector(
     async (query) => {
@@ -224,13 +225,13 @@ async function detect(
       proposeDays: args.proposeDays as number,
     },
   );
-  const { input, file } = await openStreamInput(args.stream as string | undefined, io, TOOL);
   const writer = new RecordWriter(io.stdout, { tool: TOOL });
   const release = cleanupOnSignal(() => spill.dispose());
   try {
     await writer.writeAll(detector.detect(readRecords(input, { file })));
   } finally {
     release();
+    spill.dispose();
   }
   // A run without some of its legs would read as complete in the history: their tests
   // would look removed, and the run's other outcomes would stand for the commit.

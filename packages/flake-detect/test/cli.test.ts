@@ -440,7 +440,7 @@ describe('flake-detect: bad input', () => {
 });
 
 describe('the run kept aside while flake-detect reads it whole', () => {
-  it('is a temporary file, removed when the run is done and when it is refused', async () => {
+  it('is a temporary file, removed when the run is done, refused, or never opened', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flake-spill-'));
     const temp = join(dir, 'tmp');
     mkdirSync(temp);
@@ -456,6 +456,12 @@ describe('the run kept aside while flake-detect reads it whole', () => {
       const again = run({ commit: 'c2', run: '1', hoursAgo: 1, legs: { unit: { a: 'passed' } } });
       const refused = await spawnFlakeDetect(['--history', 'h'], again, dir, { TMPDIR: temp });
       expect(refused.code).toBe(2);
+      expect(readdirSync(temp)).toEqual([]);
+      // A stream that cannot be opened leaves nothing behind either.
+      const missing = await spawnFlakeDetect(['nowhere.jsonl', '--history', 'h'], '', dir, {
+        TMPDIR: temp,
+      });
+      expect(missing.code).toBe(2);
       expect(readdirSync(temp)).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
