@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import yargs from 'yargs';
 import {
   type CliIo,
+  type TestgateRecord,
   ExitCode,
   ExitError,
   InputError,
@@ -22,6 +23,7 @@ import {
 } from '@testgate/stream';
 import { githubAnnotations } from './annotations.js';
 import { type Budget, parseBudgets } from './budgets.js';
+import { CtrfReport } from './ctrf.js';
 import { decideVerdict } from './decide.js';
 import { type TestRow, collectRows, renderHtml } from './html.js';
 import { renderSummary } from './markdown.js';
@@ -44,6 +46,7 @@ interface Args {
   summary?: string;
   json?: string;
   html?: string;
+  ctrf?: string;
   annotations?: 'github';
   quiet: boolean;
 }
@@ -81,6 +84,11 @@ async function parseArgs(argv: string[], io: CliIo): Promise<Args | undefined> {
         describe:
           'Write one self-contained HTML report to FILE: every test, with filters and search',
       })
+      .option('ctrf', {
+        type: 'string',
+        describe:
+          'Write the run as one CTRF document to FILE: every test, the labels and the verdict',
+      })
       .option('annotations', {
         choices: ['github'] as const,
         describe: 'Print workflow-command annotations for blocking failures on stdout',
@@ -116,6 +124,7 @@ async function parseArgs(argv: string[], io: CliIo): Promise<Args | undefined> {
     summary: parsed.summary as string | undefined,
     json: parsed.json as string | undefined,
     html: parsed.html as string | undefined,
+    ctrf: parsed.ctrf as string | undefined,
     annotations: parsed.annotations as Args['annotations'],
     quiet: parsed.quiet as boolean,
   };
@@ -133,15 +142,23 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const { input, file } = await openStreamInput(args.stream, io, TOOL);
 
     const rows: TestRow[] = [];
+    const ctrf = args.ctrf === undefined ? undefined : new CtrfReport();
+    const row = args.html === undefined ? undefined : collectRows(rows);
     let verdict: VerdictDocument;
     let unusable: InputError | undefined;
     try {
-      verdict = await decideVerdict(readRecords(input, { file }), {
+      verdict = await decideVerdict(withRun(readRecords(input, { file }), ctrf), {
         expect,
         budgets,
         flaky: args.flaky,
         allowEmpty: args.allowEmpty,
-        onTest: args.html === undefined ? undefined : collectRows(rows),
+        onTest:
+          row === undefined && ctrf === undefined
+            ? undefined
+            : (test) => {
+                row?.(test);
+                ctrf?.test(test);
+              },
       });
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
@@ -150,6 +167,8 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       verdict = unusableVerdict(error);
     }
     await writeReports(verdict, rows, args, io);
+    if (ctrf !== undefined && args.ctrf !== undefined)
+      await writeFileAtomically(resolve(io.cwd, args.ctrf), ctrf.finish(verdict));
     // An unusable stream is the one line of its error: the report would only repeat it.
     if (unusable) {
       const where = unusable.place ? `${formatPlace(unusable.place)}: ` : '';
@@ -160,6 +179,17 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     if (!args.quiet) io.stderr.write(renderTerminal(verdict, stderrColors(io.stderr, io.env)));
     return verdict.verdict === 'green' ? ExitCode.ok : ExitCode.red;
   });
+}
+
+/** The records, the run record handed to the CTRF report on its way. */
+async function* withRun(
+  records: AsyncIterable<TestgateRecord>,
+  ctrf: CtrfReport | undefined,
+): AsyncGenerator<TestgateRecord> {
+  for await (const record of records) {
+    if (record.type === 'run') ctrf?.run(record);
+    yield record;
+  }
 }
 
 async function readBudgets(path: string, cwd: string): Promise<Budget[]> {

@@ -7,4 +7,5 @@ export { renderSummary, escapeMarkdown, SUMMARY_LIMIT } from './markdown.js';
 export { githubAnnotations, ANNOTATIONS_PER_KIND } from './annotations.js';
 export { renderTerminal } from './terminal.js';
 export { renderHtml, collectRows, escapeHtml } from './html.js';
+export { CtrfReport, CTRF_SPEC_VERSION } from './ctrf.js';
 export type { TestRow } from './html.js';

@@ -11,6 +11,7 @@ import { type VerdictDocument, validateVerdict } from '@testgate/stream';
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const merge = `node ${join(root, 'packages/junit-merge/bin.js')}`;
 const gate = `node ${join(root, 'packages/gate-verdict/bin.js')}`;
+const flake = `node ${join(root, 'packages/flake-detect/bin.js')}`;
 
 let dir: string;
 beforeEach(() => {
@@ -152,6 +153,50 @@ describe('junit-merge | gate-verdict', () => {
     // The same failure in a leg that blocks is red.
     const red = sh(`${merge} 'artifacts/**/*.xml' -q | ${gate} -q`);
     expect(red.code).toBe(1);
+  });
+
+  it('writes the run as one CTRF document the ctrf package validates, failing closed on a missing leg', async () => {
+    const { validate } = await import('ctrf');
+    write({
+      'artifacts/unit/junit.xml': suite(pass('a') + fail('b')),
+      'artifacts/unit/attempt-2/junit.xml': suite(pass('a') + pass('b')),
+      'artifacts/e2e/junit.xml': suite(fail('c')),
+    });
+    const r = sh(
+      `${merge} 'artifacts/**/*.xml' -q --expect '["unit","e2e","api"]' --commit abc --run-id 7 --started-at 2026-11-02T10:00:00Z | ${flake} --history h | ${gate} -q --ctrf ctrf.json`,
+    );
+    expect(r.code, r.stderr).toBe(1);
+    const doc = JSON.parse(readFileSync(join(dir, 'ctrf.json'), 'utf8')) as {
+      runId: string;
+      results: {
+        summary: Record<string, number>;
+        tests: Array<Record<string, unknown> & { extra: { testgate: Record<string, unknown> } }>;
+        extra: { testgate: { verdict: string } };
+      };
+    };
+    const check = validate(doc);
+    expect(check.errors ?? []).toEqual([]);
+    expect(check.valid).toBe(true);
+    expect(doc.runId).toBe('7');
+    const tests = doc.results.tests;
+    expect(tests.map((t) => [t.testId, t.status, t.rawStatus])).toEqual([
+      ['app.Spec::c', 'failed', 'failed'],
+      ['app.Spec::a', 'passed', 'passed'],
+      ['app.Spec::b', 'passed', 'flaky'],
+      // The missing leg: a failed test of its own, so that CTRF alone fails closed.
+      ['testgate::leg-missing::api', 'failed', 'error'],
+    ]);
+    const flaky = tests.find((t) => t.testId === 'app.Spec::b')!;
+    expect(flaky).toMatchObject({
+      flaky: true,
+      retries: 1,
+      retryAttempts: [{ attempt: 1, status: 'failed', message: 'expected 1, got 2' }],
+      filePath: 'src/app.test.ts',
+      line: 12,
+    });
+    expect(flaky.extra.testgate).toMatchObject({ leg: 'unit', flake: { status: 'flaky' } });
+    expect(doc.results.summary).toMatchObject({ tests: 4, passed: 2, failed: 2, flaky: 1 });
+    expect(doc.results.extra.testgate.verdict).toBe('red');
   });
 
   it('exits 2 on a stream cut off between the stages, and still writes a red summary', () => {
