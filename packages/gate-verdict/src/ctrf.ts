@@ -86,7 +86,8 @@ export class CtrfReport {
         rawStatus: 'error',
         extra: { testgate: { reason: r.code } },
       }));
-    for (let n = 0; n < reasons.length; n++) this.#count('failed', false);
+    this.#counts.tests += reasons.length;
+    this.#counts.failed += reasons.length;
     const start = this.#run?.startedAt === undefined ? 0 : Date.parse(this.#run.startedAt);
     const longest = Math.max(0, ...verdict.legs.map((l) => ms(l.duration)));
     const run = this.#run;
