@@ -108,24 +108,20 @@ export function evaluateIf(expression: string, context: IfContext): boolean {
     }
     return left;
   };
-  const and = (): string | boolean => {
-    let left = comparison();
-    while (peek() === '&&') {
-      next();
-      const right = comparison();
-      left = truthy(left) && truthy(right);
-    }
-    return left;
-  };
-  const or = (): string | boolean => {
-    let left = and();
-    while (peek() === '||') {
-      next();
-      const right = and();
-      left = truthy(left) || truthy(right);
-    }
-    return left;
-  };
+  // a && b && … (or ||): left to right, each side read by the tighter rule.
+  const chain =
+    (op: string, side: () => string | boolean, join: (a: boolean, b: boolean) => boolean) =>
+    (): string | boolean => {
+      let left = side();
+      while (peek() === op) {
+        next();
+        const right = side();
+        left = join(truthy(left), truthy(right));
+      }
+      return left;
+    };
+  const and = chain('&&', comparison, (a, b) => a && b);
+  const or = chain('||', and, (a, b) => a || b);
   const result = or();
   if (at !== tokens.length) throw new Error(`cannot evaluate ${expression}`);
   return truthy(result);

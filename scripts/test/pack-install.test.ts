@@ -4,22 +4,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGES, packPackages } from './_packages.js';
 
 // The packages as a user gets them: packed tarballs installed into an empty project with
 // no workspace around, then used through npx and imported as libraries.
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-  packageManager: string;
-};
-const PACKAGES = [
-  'stream',
-  'junit-merge',
-  'flake-detect',
-  'quarantine-filter',
-  'gate-verdict',
-  'test-metrics',
-  'testgate',
-];
 // pnpm names a tarball after the package: testgate-0.1.0.tgz, testgate-junit-merge-0.1.0.tgz.
 const tarballOf = (name: string) =>
   readdirSync(dir).find((f) =>
@@ -44,19 +33,12 @@ function sh(script: string, cwd: string) {
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'testgate-pack-'));
-  for (const name of PACKAGES) {
-    const packed = sh(
-      `npx --yes ${packageManager} pack --pack-destination ${dir}`,
-      join(root, 'packages', name),
-    );
-    expect(packed.code, packed.stderr).toBe(0);
-  }
+  packPackages(dir);
   writeFileSync(
     join(dir, 'package.json'),
     JSON.stringify({ name: 'a-project', private: true, type: 'module' }),
   );
   const tarballs = readdirSync(dir).filter((f) => f.endsWith('.tgz'));
-  expect(tarballs).toHaveLength(PACKAGES.length);
   const install = sh(
     `npm install --no-audit --no-fund ${tarballs.map((t) => `./${t}`).join(' ')}`,
     dir,

@@ -13,24 +13,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../services.mjs';
+import { packPackages } from './_packages.js';
 
 // The packages published to a real npm registry of our own (Verdaccio, third-party
 // packages proxied from npmjs), then every README recipe's testgate commands run verbatim
 // in an empty folder whose only registry is that one: what a CI job meets on the day the
 // packages are published.
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const { packageManager } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-  packageManager: string;
-};
-const PACKAGES = [
-  'stream',
-  'junit-merge',
-  'flake-detect',
-  'quarantine-filter',
-  'gate-verdict',
-  'test-metrics',
-  'testgate',
-];
 // 6.8.0 is the last Verdaccio that runs on Node 20 (with node-fetch held at 2.7.0).
 const VERDACCIO = join(root, 'node_modules/.cache/testgate-verdaccio-6.8.0');
 
@@ -115,16 +104,8 @@ beforeAll(async () => {
     `registry=${registry}\n//127.0.0.1:${port}/:_authToken=${token}\n`,
   );
   const packs = join(dir, 'packs');
-  for (const name of PACKAGES) {
-    const packed = sh(
-      `npx --yes ${packageManager} pack --pack-destination ${packs}`,
-      join(root, 'packages', name),
-      {
-        HOME: process.env.HOME!,
-      },
-    );
-    expect(packed.code, packed.stderr).toBe(0);
-  }
+  mkdirSync(packs);
+  packPackages(packs);
   for (const tarball of readdirSync(packs)) {
     const published = sh(
       `npm publish ${join(packs, tarball)} --userconfig ${join(dir, 'publish.npmrc')}`,

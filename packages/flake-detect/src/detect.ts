@@ -310,7 +310,7 @@ export class FlakeDetector {
           ? {
               ...label.flake,
               ...(outage && { outage: true }),
-              ...(strip && { recent: recentRuns(read, record) }),
+              ...(strip && { recent: recentRuns(own.observations, record.leg) }),
             }
           : label.flake;
       yield { ...record, flake };
@@ -339,13 +339,15 @@ const STRIPPED = new Set<FlakeVerdict['status']>(['flaky', 'suspect', 'broken'])
 /** Runs in a strip. */
 const RECENT = 30;
 
-/** The test's outcomes in its last runs in its leg, oldest first, this run last. */
-function recentRuns(read: ReadRun, test: TestRecord): FlakeRecentRun[] {
-  const past = read.index.observationsOf(test.id, test.leg).slice(-(RECENT - 1));
-  return [
-    ...past.map((o) => ({ commit: o.run.commit, outcome: o.outcome })),
-    { commit: read.current.commit, outcome: test.outcome },
-  ];
+/**
+ * The test's outcomes in its last runs in its leg, oldest first, this run last: from the
+ * observations its verdict was made of (those of legs read with it name their leg).
+ */
+function recentRuns(observations: Observation[], leg: string): FlakeRecentRun[] {
+  return observations
+    .filter((o) => o.leg === undefined || o.leg === leg)
+    .slice(-RECENT)
+    .map((o) => ({ commit: o.run.commit, outcome: o.outcome }));
 }
 
 const OUTCOMES: readonly TestRecord['outcome'][] = [
