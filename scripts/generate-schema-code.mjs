@@ -149,7 +149,12 @@ export async function generate() {
     [verdictTypesPath]: await pretty(verdictTypes, verdictTypesPath),
     [quarantineTypesPath]: await pretty(quarantineTypes, quarantineTypesPath),
     [historyTypesPath]: await pretty(historyTypes, historyTypesPath),
-    [validatorsPath]: HEADER + '// @ts-nocheck\n/* eslint-disable */\n' + VALIDATOR_TYPE + typedExports(validators) + '\n',
+    [validatorsPath]:
+      HEADER +
+      '// @ts-nocheck\n/* eslint-disable */\n' +
+      VALIDATOR_TYPE +
+      typedExports(validators) +
+      '\n',
   };
 }
 
