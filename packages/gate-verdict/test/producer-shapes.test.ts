@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -233,5 +233,48 @@ describe('junit-merge | gate-verdict on what real producers write', () => {
   it('a CR LF inside a name reads as a space, as XML requires: the same id as on a Linux leg', () => {
     const g = gate('fixtures/shapes/windows-crlf-inside-a-name.xml');
     expect(g.tests.map((t) => t.id)).toEqual(['app.Spec::handles a multiline title']);
+  });
+
+  it("jest's CTRF reporter: the failures block, the test that passed on its retry is flaky, not passed", () => {
+    const g = gate('fixtures/ctrf/jest/outcomes-and-retries.json');
+    expect(g.code).toBe(1);
+    expect(g.verdict.blocking.map((b) => b.id).sort()).toEqual([
+      'outcomes.test.cjs > outer > inner::outer inner nested fails',
+      'outcomes.test.cjs::fails an assertion',
+      'outcomes.test.cjs::throws an error',
+      'retry.test.cjs::always fails despite retries',
+    ]);
+    expect(outcomes(g)).toContainEqual(['retry.test.cjs::passes on retry', 'flaky']);
+  });
+
+  it("Playwright's CTRF reporter: the test that failed on both attempts blocks, the retried pass is flaky", () => {
+    const g = gate('fixtures/ctrf/playwright/retries.json');
+    expect(g.code).toBe(1);
+    expect(g.verdict.blocking.map((b) => [b.id, b.summary])).toEqual([
+      [
+        'chromium > page.spec.mjs > a local page::fails on the wrong heading',
+        'failed in 2 of 2 attempts',
+      ],
+    ]);
+    expect(outcomes(g)).toContainEqual([
+      'chromium > page.spec.mjs > a local page::passes on retry',
+      'flaky',
+    ]);
+  });
+
+  it('a CTRF report that does not validate is a red gate, not an empty green one', () => {
+    const bad = join(dir, 'ctrf-report.json');
+    const document = JSON.parse(
+      readFileSync(join(root, 'fixtures/ctrf/jest/outcomes-and-retries.json'), 'utf8'),
+    );
+    document.results.tests[0].status = 'green';
+    writeFileSync(bad, JSON.stringify(document));
+    const g = gate(bad);
+    expect(g.code).toBe(1);
+    expect(g.tests).toEqual([]);
+    expect(g.diagnostics.map((d) => [d.severity, d.code])).toEqual([
+      ['error', 'ctrf-invalid'],
+      ['warning', 'leg-none-ran'],
+    ]);
   });
 });

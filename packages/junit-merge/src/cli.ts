@@ -42,7 +42,7 @@ interface Args {
 
 const USAGE = `junit-merge [files|globs|-]... [options]
 
-Merge the JUnit XML of every CI leg into one testgate stream (JSON Lines on stdout).
+Merge the JUnit XML (and CTRF JSON) of every CI leg into one testgate stream (JSON Lines on stdout).
 A file's leg is the first folder below the deepest folder holding all inputs
 (artifacts/<leg>/...); a file directly in that folder is a leg named after it.`;
 

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
+import { opensJsonObject, readCtrfReport } from './ctrf-report.js';
 import { type ChunkDecoder, detectEncoding } from './decode.js';
 import type { DiagnosticDraft, ParsedReport } from './model.js';
 import { type ParseOptions, ReportParser } from './parse-report.js';
@@ -64,8 +65,14 @@ export async function readReport(
   }
   const parser = new ReportParser(source.path, options);
   let decoder: ChunkDecoder | undefined;
+  let json: Uint8Array[] | undefined;
   try {
     for await (const chunk of source.read()) {
+      if (json || (!decoder && opensJsonObject(chunk))) {
+        // A JSON report is read whole: JSON.parse needs all of it anyway.
+        (json ??= []).push(chunk);
+        continue;
+      }
       if (!decoder) {
         const encoding = detectEncoding(chunk);
         decoder = encoding.decoder;
@@ -73,6 +80,7 @@ export async function readReport(
       }
       parser.write(decoder.write(chunk));
     }
+    if (json) return await readCtrfReport(source.path, decodeJson(json), options.maxText);
     if (decoder) parser.write(decoder.end());
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
@@ -84,6 +92,11 @@ export async function readReport(
     });
   }
   return parser.end();
+}
+
+/** JSON is UTF-8 (RFC 8259); a BOM before it is allowed and dropped. */
+function decodeJson(chunks: Uint8Array[]): string {
+  return new TextDecoder('utf-8', { ignoreBOM: false }).decode(Buffer.concat(chunks));
 }
 
 /** A report nothing was read from, with the diagnostic that says why. */

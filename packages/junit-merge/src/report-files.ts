@@ -1,5 +1,5 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { basename, join, relative, resolve } from 'node:path';
 import picomatch from 'picomatch';
 
 /** A path an argument names that is no regular file, with what it is instead. */
@@ -23,7 +23,7 @@ const LINE_BREAKS = /[\n\r\u2028\u2029]/g;
 
 /**
  * Every report the arguments name: a path that exists is taken literally (a file, or every
- * `.xml` below a folder, symlinked folders followed once), and only an argument that names
+ * report below a folder, symlinked folders followed once), and only an argument that names
  * no path is a glob. Nothing below an argument is left out silently: a matching path that
  * is no regular file is returned as skipped.
  */
@@ -34,7 +34,7 @@ export async function findReports(inputs: readonly string[], cwd: string): Promi
     const info = await stat(path).catch(() => undefined);
     if (info?.isDirectory()) {
       found.roots.push(path);
-      await found.walk(path, (file) => file.endsWith('.xml'));
+      await found.walk(path, isReportName);
     } else if (info) {
       await found.take(path, info);
     } else if (picomatch.scan(input).isGlob) {
@@ -54,6 +54,15 @@ export async function findReports(inputs: readonly string[], cwd: string): Promi
     skipped: found.skipped.sort((a, b) => (a.path < b.path ? -1 : 1)),
     roots: found.roots,
   };
+}
+
+/**
+ * What a folder's walk takes: JUnit's `.xml`, and CTRF's `.json` when its name says CTRF
+ * (the reporters' default is `ctrf-report.json`), so that other JSON in an artifact folder
+ * (a package.json, coverage) is not read as a broken report.
+ */
+export function isReportName(file: string): boolean {
+  return file.endsWith('.xml') || (file.endsWith('.json') && /ctrf/i.test(basename(file)));
 }
 
 /** An argument that names no path and is no glob. */

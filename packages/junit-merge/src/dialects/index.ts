@@ -1,5 +1,6 @@
 import { bazel } from './bazel.js';
 import { ctest } from './ctest.js';
+import { ctrf } from './ctrf.js';
 import { cucumber } from './cucumber.js';
 import type { DetectContext, Detection, Dialect } from './dialect.js';
 import { generic } from './generic.js';
@@ -45,6 +46,7 @@ export const DIALECTS: readonly Dialect[] = [
   ctest,
   bazel,
   phpunit,
+  ctrf,
 ];
 
 const BY_NAME = new Map<string, Dialect>(DIALECTS.map((d) => [d.name, d]));

@@ -66,7 +66,7 @@ export interface LegRecord {
    */
   blocking?: false;
   /**
-   * The runners recognised from the leg's reports, by their dialect names in junit-merge (pytest, jest, vitest, mocha, node-test, playwright, surefire, gradle, testng, cucumber, gotestsum, go-junit-report, nextest, googletest, ctest, bazel, phpunit).
+   * The runners recognised from the leg's reports, by their dialect names in junit-merge (pytest, jest, vitest, mocha, node-test, playwright, surefire, gradle, testng, cucumber, gotestsum, go-junit-report, nextest, googletest, ctest, bazel, phpunit, and ctrf for a CTRF JSON report).
    */
   producers?: string[];
   /**
