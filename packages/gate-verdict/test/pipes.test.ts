@@ -199,6 +199,39 @@ describe('junit-merge | gate-verdict', () => {
     expect(doc.results.extra.testgate.verdict).toBe('red');
   });
 
+  it('reads its own CTRF back through junit-merge: the same outcomes, and still red', () => {
+    write({
+      'artifacts/unit/junit.xml': suite(pass('a') + fail('b') + fail('c')),
+      'artifacts/unit/attempt-2/junit.xml': suite(pass('a') + pass('b') + fail('c')),
+    });
+    const first = sh(
+      `${merge} 'artifacts/**/*.xml' -q --expect '["unit","api"]' | ${gate} -q --ctrf ctrf.json`,
+    );
+    expect(first.code, first.stderr).toBe(1);
+    const again = sh(
+      `${merge} ctrf.json --leg unit -q | tee stream.jsonl | ${gate} -q --json verdict.json`,
+    );
+    expect(again.code, again.stderr).toBe(1);
+    const tests = readFileSync(join(dir, 'stream.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; name: string; outcome: string })
+      .filter((r) => r.type === 'test');
+    expect(tests.map((t) => [t.name, t.outcome])).toEqual([
+      ['a', 'passed'],
+      ['b', 'flaky'],
+      ['c', 'failed'],
+      // The missing leg, written as a failed test, keeps a CTRF-only reader red.
+      ['leg-missing (api)', 'failed'],
+    ]);
+    // CTRF has no classname: read back, a test's id is its suite path and name.
+    expect(
+      verdictFile()
+        .blocking.map((b) => b.id)
+        .sort(),
+    ).toEqual(['leg-missing (api)', 's::c']);
+  });
+
   it('exits 2 on a stream cut off between the stages, and still writes a red summary', () => {
     write({ 'artifacts/unit/junit.xml': suite(pass('a') + pass('b')) });
     const r = sh(
