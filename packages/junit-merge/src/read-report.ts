@@ -8,6 +8,7 @@ import { type ParseOptions, ReportParser } from './parse-report.js';
 export interface ReportSource {
   /** Path (or `-`) as the user should see it in messages and records. */
   path: string;
+  /** The bytes in chunks; a chunk may be reused for the next, so a reader copies what it keeps. */
   read: () => AsyncIterable<Uint8Array>;
   /** The file on disk, when the report is one (a worker thread can then read it itself). */
   file?: string;
@@ -18,6 +19,14 @@ export interface ReportSource {
 const READ_CHUNK = 1 << 20;
 
 /**
+ * The read buffer of the last file read, for the next one. A fresh megabyte for every read
+ * costs the kernel a mapping and its page faults, which threads reading at once queue up
+ * for (they share one address space). So a chunk a source yields is only valid until the
+ * next is asked for: every reader here copies what it keeps.
+ */
+let spareChunk: Buffer | undefined;
+
+/**
  * A report file on disk, read in chunks so that no file is ever one string in memory.
  * The reads are synchronous: from the page cache they cost less than a trip through the
  * thread pool for each chunk, and there is nothing else for the thread to do meanwhile.
@@ -25,15 +34,17 @@ const READ_CHUNK = 1 << 20;
 export function fileSource(path: string, displayPath = path): ReportSource {
   async function* read(): AsyncGenerator<Uint8Array> {
     const fd = openSync(path, 'r');
+    const chunk = spareChunk ?? Buffer.allocUnsafe(READ_CHUNK);
+    spareChunk = undefined;
     try {
       for (;;) {
-        const chunk = Buffer.allocUnsafe(READ_CHUNK);
         const length = readSync(fd, chunk, 0, READ_CHUNK, null);
         if (length === 0) return;
         yield length === READ_CHUNK ? chunk : chunk.subarray(0, length);
       }
     } finally {
       closeSync(fd);
+      spareChunk = chunk;
     }
   }
   return { path: displayPath, file: path, read };
@@ -70,7 +81,7 @@ export async function readReport(
     for await (const chunk of source.read()) {
       if (json || (!decoder && opensJsonObject(chunk))) {
         // A JSON report is read whole: JSON.parse needs all of it anyway.
-        (json ??= []).push(chunk);
+        (json ??= []).push(Buffer.from(chunk));
         continue;
       }
       if (!decoder) {

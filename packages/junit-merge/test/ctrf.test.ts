@@ -121,6 +121,21 @@ describe('CTRF reports beside JUnit', () => {
     expect(legRecord.producers).toEqual(['ctrf', 'vitest']);
   });
 
+  it('reads a report larger than one read of the file whole', async () => {
+    const path = broken('three-megabytes.json', (d) => {
+      const [template] = d.results.tests;
+      d.results.tests = Array.from({ length: 6000 }, (_, n) => ({
+        ...template,
+        name: `case ${n}`,
+        stdout: ['x'.repeat(400)],
+      }));
+    });
+    const { tests, diagnostics } = await mergeCtrf(path);
+    expect(readFileSync(path).length).toBeGreaterThan(3 << 20);
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(tests.map((t) => t.name)).toEqual(Array.from({ length: 6000 }, (_, n) => `case ${n}`));
+  });
+
   it('a test marked flaky with no attempts written passed after a failed one', async () => {
     const path = broken('flaky-without-retries.json', (d) => {
       const test = d.results.tests[0]!;
