@@ -16,11 +16,12 @@ import {
   readRecords,
   runMain,
   oneLine,
+  shellQuote,
 } from '@testgate/stream';
 import { addEntry, formatList, listEntries, removeEntry } from './commands.js';
 import { isCalendarDate, utcDay } from './dates.js';
 import { TOOL, applyQuarantine } from './filter.js';
-import { type Lane, type Runner, selectArgs, shellQuote } from './select.js';
+import { type Lane, type Runner, selectArgs } from './select.js';
 import { formatLedger, readLedgerFile } from './ledger.js';
 
 const USAGE = `quarantine-filter [stream] --file quarantine.json [options]

@@ -6,5 +6,5 @@ export type { CompiledEntry } from './match.js';
 export { addEntry, removeEntry, listEntries, formatList } from './commands.js';
 export type { AddRequest, ListedEntry } from './commands.js';
 export { isCalendarDate, daysBetween, addDays, utcDay } from './dates.js';
-export { selectArgs, activeEntries, shellQuote } from './select.js';
+export { selectArgs, activeEntries } from './select.js';
 export type { Lane, Runner, SelectOptions } from './select.js';

@@ -18,11 +18,6 @@ export interface SelectOptions {
   leg?: string | undefined;
 }
 
-/** Quotes one argument for a POSIX shell. */
-export function shellQuote(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", `'\\''`)}'`;
-}
-
 function regexEscape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

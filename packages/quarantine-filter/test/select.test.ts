@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type QuarantineLedger } from '@testgate/stream';
-import { selectArgs, shellQuote } from '../src/index.js';
+import { type QuarantineLedger, shellQuote } from '@testgate/stream';
+import { selectArgs } from '../src/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const select = `node ${join(root, 'packages/quarantine-filter/bin.js')} select --today 2026-11-01`;

@@ -51,3 +51,5 @@ export { parseTimeSpan } from './time-span.js';
 export { attemptsSummary, foldOutcome } from './outcome.js';
 export { withLock } from './lock.js';
 export { redactUrl, redactUrls } from './redact.js';
+export { shellQuote } from './shell-quote.js';
+export { savedStreamFiles } from './saved-streams.js';

@@ -1,22 +1,20 @@
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import yargs from 'yargs';
 import {
   type CliIo,
   ExitCode,
   ExitError,
-  InputError,
   UsageError,
   parseArguments,
   parseTimeSpan,
   withHouseRules,
   processIo,
-  oneLine,
   readRecords,
   redactUrl,
   redactUrls,
   runMain,
+  savedStreamFiles,
 } from '@testgate/stream';
 import { renderMetrics } from './exposition.js';
 import { checkRegression } from './regression.js';
@@ -102,7 +100,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     );
     const args = await parseArguments(parser, argv, io);
     if (!args) return ExitCode.ok;
-    const files = await streamFiles((args._ as unknown[]).map(String), io);
+    const files = await savedStreamFiles((args._ as unknown[]).map(String), io.cwd, (line) =>
+      io.stderr.write(`${TOOL}: ${line}\n`),
+    );
     const runs: RunSummary[] = [];
     for (const file of files)
       runs.push(
@@ -146,39 +146,6 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     else io.stdout.write(renderMetrics(newest, args.format as 'prometheus' | 'openmetrics'));
     return ExitCode.ok;
   });
-}
-
-async function streamFiles(inputs: string[], io: CliIo): Promise<string[]> {
-  if (inputs.length === 0)
-    throw new UsageError(
-      'no stream: name saved run streams (files or folders)',
-      `see ${TOOL} --help`,
-    );
-  const files: string[] = [];
-  for (const input of inputs) {
-    const info = await stat(resolve(io.cwd, input)).catch(() => undefined);
-    if (info?.isDirectory()) {
-      for (const name of (await readdir(resolve(io.cwd, input))).sort()) {
-        if (!name.endsWith('.jsonl')) continue;
-        const path = join(input, name);
-        const kind = await stat(resolve(io.cwd, path)).catch(() => undefined);
-        // Saved streams are regular files: a FIFO would wait for a writer forever.
-        if (kind?.isFile()) files.push(path);
-        else io.stderr.write(`${TOOL}: skipped ${oneLine(path)}: not a regular file\n`);
-      }
-    } else if (info?.isFile()) {
-      files.push(input);
-    } else {
-      throw new InputError(
-        info ? 'not a regular file (test-metrics reads saved streams)' : 'no such file',
-        { file: input },
-        'name run streams saved from junit-merge or a later stage',
-      );
-    }
-  }
-  if (files.length === 0)
-    throw new InputError('no .jsonl stream in it', { file: inputs.join(' ') });
-  return files;
 }
 
 /** PUT replaces the group's metrics: a value stays until the next run of the same group. */
