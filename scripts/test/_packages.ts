@@ -17,6 +17,7 @@ export const PACKAGES = [
   'quarantine-filter',
   'gate-verdict',
   'test-metrics',
+  'shard-plan',
   'testgate',
 ];
 

@@ -196,6 +196,7 @@ function legOf(record: LegRecord): VerdictLeg {
   if (record.matrix) leg.matrix = record.matrix;
   if (record.blocking === false) leg.blocking = false;
   if (record.duration !== undefined) leg.duration = record.duration;
+  if (record.planned !== undefined) leg.planned = record.planned;
   if (record.recentTestSeconds !== undefined) leg.recentTestSeconds = record.recentTestSeconds;
   return leg;
 }

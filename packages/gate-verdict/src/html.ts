@@ -8,6 +8,7 @@ import type {
   VerdictLeg,
 } from '@testgate/stream';
 import { formatSeconds } from './durations.js';
+import { balanceLine, plannedNote, shardBalance } from './shard-balance.js';
 import { flakeLabel } from './flake-label.js';
 
 /** One test as the HTML report lists it: [id, leg, outcome, seconds]. */
@@ -101,7 +102,7 @@ function legRows(legs: VerdictLeg[]): string {
         .map((n) => `<td class="num">${n}</td>`)
         .join('');
       const status = `${l.status === 'reported' ? '' : ` <span class="failed">${escapeHtml(l.status)}</span>`}${l.blocking === false ? ' <span class="muted">not blocking</span>' : ''}`;
-      return `<tr><td>${escapeHtml(l.name)}${status}</td><td class="muted">${escapeHtml(matrix)}</td>${cells}<td class="num">${l.duration === undefined ? '' : formatSeconds(l.duration)}</td><td>${sparkline(l)}</td></tr>`;
+      return `<tr><td>${escapeHtml(l.name)}${status}</td><td class="muted">${escapeHtml(matrix)}</td>${cells}<td class="num">${l.duration === undefined ? '' : formatSeconds(l.duration)}${l.planned === undefined ? '' : ` <span class="muted">(${plannedNote(l)})</span>`}</td><td>${sparkline(l)}</td></tr>`;
     })
     .join('');
 }
@@ -190,6 +191,7 @@ export function renderHtml(verdict: VerdictDocument, rows: TestRow[]): string {
   const budgets = [...verdict.reasons, ...verdict.warnings].filter((f) =>
     f.code.startsWith('budget-'),
   );
+  const balance = shardBalance(verdict.legs);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
@@ -198,7 +200,7 @@ export function renderHtml(verdict: VerdictDocument, rows: TestRow[]): string {
 <div>${c.tests} results (tests × legs): ${c.passed} passed, ${c.failed} failed, ${c.error} errored, ${c.flaky} flaky, ${c.skipped} skipped, ${c.excused} excused</div></header>
 <main>
 ${verdict.reasons.length > 0 ? `<h2 id="reasons">Why it is red</h2>${findingList(verdict.reasons)}` : ''}
-<h2 id="legs">Legs</h2><table><thead><tr><th>leg</th><th>matrix</th><th>tests</th><th>passed</th><th>failed</th><th>flaky</th><th>skipped</th><th>time</th><th>test time, recent runs</th></tr></thead><tbody>${legRows(verdict.legs)}</tbody></table>
+<h2 id="legs">Legs</h2>${balance ? `<p>${escapeHtml(balanceLine(balance))}</p>` : ''}<table><thead><tr><th>leg</th><th>matrix</th><th>tests</th><th>passed</th><th>failed</th><th>flaky</th><th>skipped</th><th>time</th><th>test time, recent runs</th></tr></thead><tbody>${legRows(verdict.legs)}</tbody></table>
 ${section(
   'Blocking failures',
   'blocking',

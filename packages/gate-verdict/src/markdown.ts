@@ -1,4 +1,5 @@
 import { formatSeconds } from './durations.js';
+import { balanceLine, plannedNote, shardBalance } from './shard-balance.js';
 import { flakeLabel } from './flake-label.js';
 import {
   type ExcusedTest,
@@ -98,7 +99,8 @@ function legCell(leg: VerdictLeg, standing: LegStanding): string {
   ]
     .filter(Boolean)
     .join(', ');
-  return `${mark} ${c.passed + c.flaky}/${c.tests}${extra ? ` (${extra})` : ''} ${seconds(leg.duration)} ${trend(leg)}`.trim();
+  const planned = leg.planned === undefined ? '' : ` (${plannedNote(leg)})`;
+  return `${mark} ${c.passed + c.flaky}/${c.tests}${extra ? ` (${extra})` : ''} ${seconds(leg.duration)}${planned} ${trend(leg)}`.trim();
 }
 
 /** A grid by the first two matrix keys when every leg has them (service x runtime), else a list. */
@@ -183,6 +185,8 @@ export function renderSummary(
   ];
   if (verdict.reasons.length > 0) head.push('### Why it is red', '', findings(verdict.reasons), '');
   head.push('### Legs', '', legTable(verdict.legs, standingOf(verdict)));
+  const balance = shardBalance(verdict.legs);
+  if (balance) head.push(escapeMarkdown(balanceLine(balance)), '');
   // Byte size kept as the text grows: measuring the whole text for each line would be
   // quadratic in the number of failures.
   let text = head.join('\n');

@@ -1,5 +1,6 @@
 import { type Colors, type VerdictDocument, oneLine } from '@testgate/stream';
 import { flakeLabel } from './flake-label.js';
+import { balanceLine, shardBalance } from './shard-balance.js';
 
 const SHOWN = 10;
 
@@ -16,6 +17,8 @@ export function renderTerminal(verdict: VerdictDocument, colors: Colors): string
   ];
   for (const reason of verdict.reasons)
     lines.push(`  ${colors.red('✗')} ${oneLine(reason.message)}`);
+  const balance = shardBalance(verdict.legs);
+  if (balance) lines.push(`  ${oneLine(balanceLine(balance))}`);
   for (const warning of verdict.warnings.slice(0, SHOWN))
     lines.push(`  ${colors.yellow('!')} ${oneLine(warning.message)}`);
   for (const test of verdict.blocking.slice(0, SHOWN)) {

@@ -53,7 +53,7 @@ async function parseArgs(argv: string[], io: CliIo): Promise<Args | undefined> {
       .option('expect', {
         type: 'string',
         describe:
-          'Legs that must report: a JSON array of names or {name, ...matrix} objects, inline or a file',
+          'Legs that must report: a JSON array of names or {name, ...matrix} objects, or a shard-plan plan; inline or a file',
       })
       .option('leg', { type: 'string', describe: 'Put every input in this one leg' })
       .option('format', {

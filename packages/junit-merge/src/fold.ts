@@ -25,6 +25,8 @@ export interface LegInput {
   expected: boolean;
   /** false: `--expect` says the leg never blocks; its errors are warnings. */
   blocking?: false;
+  /** Seconds a shard plan gave the leg. */
+  planned?: number;
 }
 
 /** What one leg contributes to the stream, in stream order; tests are made as they are read. */
@@ -367,6 +369,7 @@ export class LegFolder {
       status,
       ...(input.matrix && { matrix: input.matrix }),
       ...(input.blocking === false && { blocking: false }),
+      ...(input.planned !== undefined && { planned: input.planned }),
       ...producersOf(reports),
       files: read.map((r) => r.report),
       counts,

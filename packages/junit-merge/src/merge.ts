@@ -65,6 +65,7 @@ export async function mergeLeg(plan: LegPlan, options: ParseOptions = {}): Promi
     expected: expectation !== undefined,
     ...(expectation?.matrix && { matrix: expectation.matrix }),
     ...(expectation?.blocking === false && { blocking: false }),
+    ...(expectation?.planned !== undefined && { planned: expectation.planned }),
   });
   if (earliest !== undefined) batch.earliestTimestamp = earliest;
   if (plan.unexpected) {

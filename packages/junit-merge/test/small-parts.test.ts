@@ -55,6 +55,28 @@ describe('parseExpectedLegs', () => {
   it('rejects text that is not JSON', () => {
     expect(() => parseExpectedLegs('[a', 'legs.json')).toThrow(/^--expect legs.json: not JSON/);
   });
+
+  it("reads a shard plan's shards as legs, with the shard number and the planned seconds", () => {
+    const plan = {
+      version: 1,
+      runner: 'pytest',
+      shards: [
+        { name: 'unit-1', index: 1, planned: 81.2, args: ['a.py'] },
+        { name: 'unit-2', index: 2, planned: 79.9, args: ['b.py'] },
+      ],
+    };
+    expect(parseExpectedLegs(JSON.stringify(plan), 'plan.json')).toEqual([
+      { name: 'unit-1', matrix: { shard: 1 }, planned: 81.2 },
+      { name: 'unit-2', matrix: { shard: 2 }, planned: 79.9 },
+    ]);
+    expect(() => parseExpectedLegs(JSON.stringify({ ...plan, version: 2 }), 'plan.json')).toThrow(
+      '--expect plan.json: a shard plan of version 2, not 1',
+    );
+    const unnumbered = { ...plan, shards: [{ name: 'unit-1', planned: 1 }] };
+    expect(() => parseExpectedLegs(JSON.stringify(unnumbered), 'plan.json')).toThrow(
+      '--expect plan.json: shard 1 of the plan needs its "name", "index" 1 and "planned" seconds',
+    );
+  });
 });
 
 describe('run metadata', () => {

@@ -8,14 +8,18 @@ export interface ExpectedLeg {
   matrix?: Record<string, string | number | boolean>;
   /** false: the leg's failures and problems show but never block (a quarantine lane). */
   blocking?: false;
+  /** Seconds a shard plan gave the leg. */
+  planned?: number;
 }
 
 const HINT =
-  'pass a JSON array of leg names or of objects with "name", matrix values and optionally "blocking": false, inline or as a file';
+  'pass a JSON array of leg names or of objects with "name", matrix values and optionally "blocking": false, or a plan shard-plan wrote, inline or as a file';
 
 /**
  * Reads `--expect`: a JSON array of leg names (`["api-22","api-24"]`) or of objects with a
- * `name` and matrix values (`[{"name":"api-22","service":"api","node":22}]`).
+ * `name` and matrix values (`[{"name":"api-22","service":"api","node":22}]`), or a plan
+ * shard-plan wrote: each of its shards is a leg, with its shard number as a matrix value
+ * (so flake-detect reads the shards as one configuration) and its planned seconds.
  */
 export function parseExpectedLegs(text: string, source: string): ExpectedLeg[] {
   let value: unknown;
@@ -24,6 +28,7 @@ export function parseExpectedLegs(text: string, source: string): ExpectedLeg[] {
   } catch (error) {
     throw new UsageError(`--expect ${source}: not JSON (${(error as Error).message})`, HINT);
   }
+  if (isPlan(value)) return planLegs(value, source);
   if (!Array.isArray(value))
     throw new UsageError(`--expect ${source}: must be a JSON array, got: ${echo(text)}`, HINT);
   const seen = new Set<string>();
@@ -33,6 +38,32 @@ export function parseExpectedLegs(text: string, source: string): ExpectedLeg[] {
       throw new UsageError(`--expect ${source}: leg ${JSON.stringify(leg.name)} is listed twice`);
     seen.add(leg.name);
     return leg;
+  });
+}
+
+interface PlanShape {
+  version: unknown;
+  shards: unknown[];
+}
+
+function isPlan(value: unknown): value is PlanShape {
+  return value !== null && typeof value === 'object' && Array.isArray((value as PlanShape).shards);
+}
+
+function planLegs(plan: PlanShape, source: string): ExpectedLeg[] {
+  if (plan.version !== 1)
+    throw new UsageError(
+      `--expect ${source}: a shard plan of version ${JSON.stringify(plan.version)}, not 1`,
+      HINT,
+    );
+  return plan.shards.map((shard, n) => {
+    const { name, index, planned } = (shard ?? {}) as Record<string, unknown>;
+    if (typeof name !== 'string' || name === '' || index !== n + 1 || typeof planned !== 'number')
+      throw new UsageError(
+        `--expect ${source}: shard ${n + 1} of the plan needs its "name", "index" ${n + 1} and "planned" seconds`,
+        HINT,
+      );
+    return { name, matrix: { shard: index }, planned };
   });
 }
 

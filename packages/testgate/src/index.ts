@@ -5,3 +5,4 @@ export * as flakeDetect from '@testgate/flake-detect';
 export * as quarantineFilter from '@testgate/quarantine-filter';
 export * as gateVerdict from '@testgate/gate-verdict';
 export * as testMetrics from '@testgate/test-metrics';
+export * as shardPlan from '@testgate/shard-plan';

@@ -9,13 +9,17 @@ export type TestgateRecord = RunRecord | LegRecord | TestRecord | DiagnosticReco
  */
 export type Timestamp = string;
 /**
- * Wall time of the leg's suites in seconds, as the reports state it (not the sum of test times).
+ * Seconds shard-plan planned for this leg, as given with --expect plan.json: gate-verdict sets it against the time the leg took.
  */
 export type Seconds = number;
 /**
- * A duration in seconds: finite, and at most a billion (a bound for sums of the durations junit-merge reads, each at most a million).
+ * Wall time of the leg's suites in seconds, as the reports state it (not the sum of test times).
  */
 export type Seconds1 = number;
+/**
+ * A duration in seconds: finite, and at most a billion (a bound for sums of the durations junit-merge reads, each at most a million).
+ */
+export type Seconds2 = number;
 export type AttemptOutcome = 'passed' | 'failed' | 'error' | 'skipped';
 
 /**
@@ -65,6 +69,7 @@ export interface LegRecord {
    * false: a leg whose failures and problems show but never block (a quarantine lane), as given with --expect {"blocking": false}.
    */
   blocking?: false;
+  planned?: Seconds;
   /**
    * The runners recognised from the leg's reports, by their dialect names in junit-merge (pytest, jest, vitest, mocha, node-test, playwright, surefire, gradle, testng, cucumber, gotestsum, go-junit-report, nextest, googletest, ctest, bazel, phpunit, and ctrf for a CTRF JSON report).
    */
@@ -74,13 +79,13 @@ export interface LegRecord {
    */
   files: string[];
   counts: LegCounts;
-  duration?: Seconds;
+  duration?: Seconds1;
   /**
    * The leg's test time (its tests' attempts added up) in its last recorded runs, in seconds, oldest first, this run last (at most 30): flake-detect adds it from its history, for the reports' sparklines.
    *
    * @maxItems 30
    */
-  recentTestSeconds?: Seconds1[];
+  recentTestSeconds?: Seconds2[];
   [k: string]: unknown;
 }
 export interface LegCounts {
@@ -137,7 +142,7 @@ export interface TestRecord {
 }
 export interface Attempt {
   outcome: AttemptOutcome;
-  duration?: Seconds1;
+  duration?: Seconds2;
   message?: string;
   /**
    * The type attribute of the failure, error or skipped element.

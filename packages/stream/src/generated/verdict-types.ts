@@ -53,6 +53,10 @@ export interface VerdictLeg {
   counts: LegCounts;
   duration?: number;
   /**
+   * Seconds shard-plan planned for the leg (see the leg record).
+   */
+  planned?: number;
+  /**
    * The leg's test time in its last recorded runs, from flake-detect (see the leg record).
    *
    * @maxItems 30
