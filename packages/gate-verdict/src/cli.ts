@@ -39,7 +39,7 @@ the stream is whole, tests ran, and no hard budget was exceeded.`;
 
 interface Args {
   stream?: string;
-  expect?: string;
+  expect?: string | string[];
   flaky: 'warn' | 'fail';
   allowEmpty: boolean;
   budgets?: string;
@@ -58,7 +58,7 @@ async function parseArgs(argv: string[], io: CliIo): Promise<Args | undefined> {
       .option('expect', {
         type: 'string',
         describe:
-          'Legs that must have reported: a JSON array of names or {name, ...} objects, inline or a file',
+          'Legs that must have reported: a JSON array of names or {name, ...} objects, inline or a file; may be given more than once',
       })
       .option('flaky', {
         choices: ['warn', 'fail'] as const,
@@ -117,7 +117,7 @@ async function parseArgs(argv: string[], io: CliIo): Promise<Args | undefined> {
     );
   return {
     stream: positional[0],
-    expect: parsed.expect as string | undefined,
+    expect: parsed.expect as string | string[] | undefined,
     flaky: parsed.flaky as Args['flaky'],
     allowEmpty: parsed.allowEmpty as boolean,
     budgets: parsed.budgets as string | undefined,

@@ -25,7 +25,7 @@ import { runRecord } from './run-metadata.js';
 
 interface Args {
   inputs: string[];
-  expect?: string;
+  expect?: string | string[];
   leg?: string;
   format: 'ndjson' | 'junit';
   output?: string;
@@ -53,7 +53,7 @@ async function parseArgs(argv: string[], io: CliIo): Promise<Args | undefined> {
       .option('expect', {
         type: 'string',
         describe:
-          'Legs that must report: a JSON array of names or {name, ...matrix} objects, or a shard-plan plan; inline or a file',
+          'Legs that must report: a JSON array of names or {name, ...matrix} objects, or a shard-plan plan; inline or a file; may be given more than once',
       })
       .option('leg', { type: 'string', describe: 'Put every input in this one leg' })
       .option('format', {
@@ -129,7 +129,7 @@ async function parseArgs(argv: string[], io: CliIo): Promise<Args | undefined> {
     throw new UsageError(`--run-attempt must be a whole number from 1, got: ${String(attempt)}`);
   return {
     inputs: (parsed._ as unknown[]).map(String),
-    expect: parsed.expect as string | undefined,
+    expect: parsed.expect as string | string[] | undefined,
     leg: parsed.leg as string | undefined,
     format: parsed.format as Args['format'],
     output: parsed.output as string | undefined,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '@testgate/stream';
+import { UsageError, readExpectedLegs } from '@testgate/stream';
 import {
   groupByLeg,
   normaliseTimestamp,
@@ -54,6 +54,20 @@ describe('parseExpectedLegs', () => {
 
   it('rejects text that is not JSON', () => {
     expect(() => parseExpectedLegs('[a', 'legs.json')).toThrow(/^--expect legs.json: not JSON/);
+  });
+
+  it('takes --expect more than once, a leg in only one of them, and "planned" seconds on an entry', async () => {
+    const legs = await readExpectedLegs(
+      ['[{"name": "unit-1", "planned": 12.5}]', '["integration"]'],
+      '/',
+    );
+    expect(legs).toEqual([{ name: 'unit-1', planned: 12.5 }, { name: 'integration' }]);
+    await expect(readExpectedLegs(['["a"]', '["b", "a"]'], '/')).rejects.toThrow(
+      '--expect (inline): leg "a" is also in --expect (inline)',
+    );
+    expect(() => parseExpectedLegs('[{"name": "a", "planned": "soon"}]', 'x')).toThrow(
+      '"planned" must be seconds, a number from 0',
+    );
   });
 
   it("reads a shard plan's shards as legs, with the shard number and the planned seconds", () => {

@@ -13,7 +13,7 @@ export interface ExpectedLeg {
 }
 
 const HINT =
-  'pass a JSON array of leg names or of objects with "name", matrix values and optionally "blocking": false, or a plan shard-plan wrote, inline or as a file';
+  'pass a JSON array of leg names or of objects with "name", matrix values and optionally "blocking": false and "planned" seconds, or a plan shard-plan wrote, inline or as a file';
 
 /**
  * Reads `--expect`: a JSON array of leg names (`["api-22","api-24"]`) or of objects with a
@@ -70,13 +70,18 @@ function planLegs(plan: PlanShape, source: string): ExpectedLeg[] {
 function toLeg(entry: unknown, index: number, source: string): ExpectedLeg {
   if (typeof entry === 'string' && entry !== '') return { name: entry };
   if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) {
-    const { name, blocking, ...rest } = entry as Record<string, unknown>;
+    const { name, blocking, planned, ...rest } = entry as Record<string, unknown>;
     if (typeof name !== 'string' || name === '') {
       throw new UsageError(`--expect ${source}: entry ${index} needs a non-empty "name"`, HINT);
     }
     if (blocking !== undefined && typeof blocking !== 'boolean')
       throw new UsageError(
         `--expect ${source}: entry ${index} ("${name}"): "blocking" must be true or false`,
+        HINT,
+      );
+    if (planned !== undefined && !(typeof planned === 'number' && planned >= 0))
+      throw new UsageError(
+        `--expect ${source}: entry ${index} ("${name}"): "planned" must be seconds, a number from 0`,
         HINT,
       );
     const matrix: Record<string, string | number | boolean> = {};
@@ -93,6 +98,7 @@ function toLeg(entry: unknown, index: number, source: string): ExpectedLeg {
       name,
       ...(Object.keys(matrix).length > 0 && { matrix }),
       ...(blocking === false && { blocking }),
+      ...(planned !== undefined && { planned }),
     };
   }
   throw new UsageError(
@@ -101,8 +107,33 @@ function toLeg(entry: unknown, index: number, source: string): ExpectedLeg {
   );
 }
 
-/** Reads `--expect`: inline JSON, or the path of a JSON file. */
-export async function readExpectedLegs(value: string, cwd: string): Promise<ExpectedLeg[]> {
+/**
+ * Reads `--expect`, given once or more (a plan and the other legs, say): each inline JSON
+ * or the path of a JSON file; a leg may be named once in all of them.
+ */
+export async function readExpectedLegs(
+  values: string | readonly string[],
+  cwd: string,
+): Promise<ExpectedLeg[]> {
+  const legs: ExpectedLeg[] = [];
+  const from = new Map<string, string>();
+  for (const value of typeof values === 'string' ? [values] : values) {
+    const source = /^\s*[[{"]/.test(value) ? '(inline)' : value;
+    for (const leg of await readOne(value, cwd)) {
+      const earlier = from.get(leg.name);
+      if (earlier !== undefined)
+        throw new UsageError(
+          `--expect ${source}: leg ${JSON.stringify(leg.name)} is also in --expect ${earlier}`,
+          'name each leg in one --expect',
+        );
+      from.set(leg.name, source);
+      legs.push(leg);
+    }
+  }
+  return legs;
+}
+
+async function readOne(value: string, cwd: string): Promise<ExpectedLeg[]> {
   if (/^\s*[[{"]/.test(value)) return parseExpectedLegs(value, '(inline)');
   let text: string;
   try {
