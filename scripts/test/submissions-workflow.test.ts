@@ -19,6 +19,8 @@ import {
 const { path, workflow } = loadWorkflow('submissions.yml');
 const { jobs } = workflow;
 const TEST_JOBS = ['unit', 'integration', 'preview'];
+// The jobs the report and the gate need: the plan and the test jobs.
+const NEEDED = ['plan', ...TEST_JOBS];
 const uploads = (job: Job) =>
   job.steps.filter((s) => s.uses?.startsWith('actions/upload-artifact'));
 const script = (job: Job) => job.steps.map((s) => s.run ?? '').join('\n');
@@ -33,10 +35,18 @@ describe('the submissions workflow', () => {
     );
   });
 
-  it('runs the unit legs as service x supported Node line, fail-fast off, every job with a timeout', () => {
+  it('runs the unit legs as planned shard x supported Node line, fail-fast off, every job with a timeout', () => {
     const { strategy } = jobs.unit!;
     expect(strategy?.['fail-fast']).toBe(false);
-    expect(strategy?.matrix).toEqual({ service: ['api', 'worker'], node: [22, 24, 26] });
+    expect(strategy?.matrix).toEqual({
+      node: [22, 24, 26],
+      shard: '${{ fromJSON(needs.plan.outputs.shards) }}',
+    });
+    expect(jobs.unit!.needs).toBe('plan');
+    // The shard's arguments reach the shell through the environment, never pasted into it.
+    const run = jobs.unit!.steps.find((s) => s.env?.SHARD_ARGS !== undefined)!;
+    expect(run.env!.SHARD_ARGS).toBe('${{ matrix.shard.args }}');
+    expect(run.run).not.toContain('${{');
     for (const [name, job] of Object.entries(jobs))
       expect(job['timeout-minutes'], `${name} timeout`).toBeGreaterThan(0);
   });
@@ -52,20 +62,55 @@ describe('the submissions workflow', () => {
       }),
     );
     expect(names).toEqual([
-      'unit-${{ matrix.service }}-node${{ matrix.node }}',
+      'unit-node${{ matrix.node }}-${{ matrix.shard.index }}',
       'integration',
       'e2e',
     ]);
   });
 
-  it('expects exactly the legs the test jobs upload', () => {
-    const { service, node } = jobs.unit!.strategy!.matrix! as { service: string[]; node: number[] };
-    const legs = [
-      ...service.flatMap((s) => node.map((n) => `unit-${s}-node${n}`)),
-      'integration',
-      'e2e',
-    ];
-    expect((JSON.parse(workflow.env!.EXPECTED_LEGS!) as string[]).sort()).toEqual(legs.sort());
+  it("expects exactly the legs the test jobs upload: the plan's shards on every Node line, and the others", () => {
+    // The plan step, run on a plan shard-plan wrote for three files: the legs it expects.
+    const step = jobs.plan!.steps.find((s) => s.id === 'plan')!.run!;
+    const jq = /^\s*(jq -c .*unit-legs\.json)$/m.exec(step)![1]!;
+    const dir = mkdtempSync(join(tmpdir(), 'plan-'));
+    try {
+      writeFileSync(join(dir, 'tests.txt'), 'a.test.ts\nb.test.ts\nc.test.ts\n');
+      const plan = spawnSync(
+        process.execPath,
+        [
+          join(root, 'packages/shard-plan/bin.js'),
+          '--tests',
+          'tests.txt',
+          '--shards',
+          '2',
+          '--name',
+          'unit',
+          '-o',
+          'plan.json',
+        ],
+        { cwd: dir, encoding: 'utf8' },
+      );
+      expect(plan.status, plan.stderr).toBe(0);
+      expect(spawnSync('bash', ['-c', jq], { cwd: dir }).status).toBe(0);
+      const legs = JSON.parse(readFileSync(join(dir, 'unit-legs.json'), 'utf8')) as Array<{
+        name: string;
+        planned: number;
+      }>;
+      const { node } = jobs.unit!.strategy!.matrix! as { node: number[] };
+      expect(legs.map((l) => l.name).sort()).toEqual(
+        node.flatMap((n) => [1, 2].map((i) => `unit-node${n}-${i}`)).sort(),
+      );
+      expect(legs.every((l) => l.planned > 0)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(JSON.parse(workflow.env!.EXPECTED_LEGS!)).toEqual(['integration', 'e2e']);
+    const gate = jobs.report!.steps.find((s) => s.id === 'gate')!.run!;
+    expect(gate).toContain(
+      '--expect "$EXPECTED_LEGS" --expect artifacts/shard-plan/unit-legs.json',
+    );
+    // A cold cache plans anyway: the runs folder is passed only when it holds a run.
+    expect(step).toMatch(/compgen -G '\.testgate\/runs\/\*\.jsonl'/);
   });
 
   it('runs integration and the preview against Postgres and Redis service containers with health checks', () => {
@@ -94,7 +139,7 @@ describe('the submissions workflow', () => {
   });
 
   it('caches the pnpm store in the jobs that install', () => {
-    for (const job of [...TEST_JOBS, 'report'])
+    for (const job of [...NEEDED, 'report'])
       expect(
         jobs[job]!.steps.some(
           (s) => s.uses?.startsWith('actions/cache') && String(s.with?.path).includes('pnpm/store'),
@@ -106,10 +151,10 @@ describe('the submissions workflow', () => {
   it('reports always, through the whole chain, with the history kept between runs', () => {
     const report = jobs.report!;
     expect(report.if).toBe('always()');
-    expect([...report.needs!].sort()).toEqual([...TEST_JOBS].sort());
+    expect([...report.needs!].sort()).toEqual([...NEEDED].sort());
     const gate = report.steps.find((s) => s.id === 'gate')!.run!;
     expect(gate).toMatch(
-      /junit-merge 'artifacts\/\*\*\/\*\.xml' --expect "\$EXPECTED_LEGS"\s*\\\s*\| npx flake-detect --history \.testgate\/history --record.*\\\s*\| npx quarantine-filter .*\\\s*\| npx gate-verdict --summary "\$GITHUB_STEP_SUMMARY" --html report\.html/s,
+      /junit-merge 'artifacts\/\*\*\/\*\.xml' --expect "\$EXPECTED_LEGS" --expect \S+\s*\\\s*\| tee "\.testgate\/runs\/\$GITHUB_RUN_ID-\$GITHUB_RUN_ATTEMPT\.jsonl"\s*\\\s*\| npx flake-detect --history \.testgate\/history --record.*\\\s*\| npx quarantine-filter .*\\\s*\| npx gate-verdict --summary "\$GITHUB_STEP_SUMMARY" --html report\.html/s,
     );
     expect(report.steps.some((s) => s.uses?.startsWith('actions/cache/restore'))).toBe(true);
     expect(report.steps.find((s) => s.uses?.startsWith('actions/cache/save'))?.if).toBe('always()');
@@ -119,14 +164,16 @@ describe('the submissions workflow', () => {
   it('has one gate that always runs, needs every test job and the report, not the quarantine lane', () => {
     const gate = jobs.gate!;
     expect(gate.if).toBe('always()');
-    expect([...gate.needs!].sort()).toEqual([...TEST_JOBS, 'report'].sort());
+    expect([...gate.needs!].sort()).toEqual([...NEEDED, 'report'].sort());
     const run = (results: string, verdict: string) =>
       runGateScript(gate.steps[0]!.run!, results, verdict);
-    expect(run('success success success success', 'green')).toBe(0);
-    expect(run('success skipped success success', 'green')).toBe(1);
-    expect(run('success success cancelled success', 'green')).toBe(1);
-    expect(run('success success success success', 'red')).toBe(1);
-    expect(run('success success success success', '')).toBe(1);
+    expect(run('success success success success success', 'green')).toBe(0);
+    // A failed plan skips the unit legs: red.
+    expect(run('failure skipped success success success', 'green')).toBe(1);
+    expect(run('success skipped success success success', 'green')).toBe(1);
+    expect(run('success success cancelled success success', 'green')).toBe(1);
+    expect(run('success success success success success', 'red')).toBe(1);
+    expect(run('success success success success success', '')).toBe(1);
   });
 
   it('promotes on main only, after a gate that passed, and never after a skipped, failed or cancelled one', () => {
