@@ -2,9 +2,11 @@
 // `npm run demo`: the reference pipeline of examples/submissions on this machine, as the
 // GitHub workflow runs it: unit legs per service on Node 22, 24 and 26, integration against
 // throwaway Postgres and Redis, an e2e smoke against a preview of the built app, the
-// quarantine lane; then junit-merge | flake-detect | quarantine-filter | gate-verdict.
-// Usage: npm run demo -- [--node 24[,26]] [--serial] [--break] [--jobs N] [--out DIR]
-//        [--history DIR]
+// quarantine lane; then junit-merge | flake-detect | quarantine-filter | gate-verdict. The
+// unit tests run in shards shard-plan plans from the runs recorded before (equal file
+// counts the first time), and the gate shows planned against measured time.
+// Usage: npm run demo -- [--node 24[,26]] [--shards N] [--serial] [--break] [--jobs N]
+//        [--out DIR] [--history DIR]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -12,6 +14,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -29,7 +32,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const app = join(root, 'examples/submissions');
 const SUPPORTED = [22, 24, 26];
 
-const USAGE = 'usage: npm run demo -- [--node 24[,26]] [--serial] [--break] [--jobs N]';
+const USAGE =
+  'usage: npm run demo -- [--node 24[,26]] [--shards N] [--serial] [--break] [--jobs N]';
+/** Recorded runs the shard plan reads, the newest first. */
+const KEPT_RUNS = 20;
 
 class DemoError extends Error {}
 
@@ -49,6 +55,7 @@ try {
   ({ values: options } = parseArgs({
     options: {
       node: { type: 'string', multiple: true },
+      shards: { type: 'string', default: '2' },
       serial: { type: 'boolean', default: false },
       break: { type: 'boolean', default: false },
       jobs: { type: 'string' },
@@ -64,11 +71,13 @@ if (options.help) {
   process.stdout.write(
     `${USAGE}\n` +
       '  --node     the Node lines of the unit legs (default: 22,24,26)\n' +
+      '  --shards   the unit tests in this many shards, planned from the recorded runs (default: 2)\n' +
       '  --serial   run the legs one after another, for comparison\n' +
       '  --break    apply a real regression (examples/submissions/regression.patch): the gate goes red\n' +
       '  --jobs     legs at a time (default: the CPU count)\n' +
       '  --out      where the reports go (default: reports/demo)\n' +
-      '  --history  the flake history folder (default: .testgate/demo-history)\n',
+      '  --history  the flake history folder (default: .testgate/demo-history; the recorded\n' +
+      '             runs the shard plan reads go beside it, in <history>-runs)\n',
   );
   process.exit(0);
 }
@@ -76,6 +85,9 @@ const majors = (options.node ?? ['22,24,26']).flatMap((v) => v.split(',')).map(N
 for (const major of majors)
   if (!SUPPORTED.includes(major))
     refuse(`--node ${major}: the supported lines are ${SUPPORTED.join(', ')}`);
+const shardCount = Number(options.shards);
+if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > 16)
+  refuse(`--shards must be a whole number from 1 to 16, got ${options.shards}`);
 const concurrency = options.serial ? 1 : Number(options.jobs ?? availableParallelism());
 if (!(concurrency >= 1)) refuse(`--jobs must be a number of legs, got ${options.jobs}`);
 const missing = missingServices();
@@ -90,10 +102,12 @@ if (setup.status !== 0) process.exit(setup.status ?? 2);
 // its packages is loaded after the setup.
 const { parseLedger, selectArgs, utcDay } = await import('@testgate/quarantine-filter');
 const { legLine, runLegs } = await import('./demo/schedule.mjs');
+const { planUnitShards } = await import('./demo/shards.mjs');
 
 cleanupOnSignals();
 const reports = resolve(options.out ?? join(root, 'reports/demo'));
 const history = resolve(options.history ?? join(root, '.testgate/demo-history'));
+const recordedRuns = `${history}-runs`;
 const artifacts = join(reports, 'artifacts');
 const logs = join(reports, 'logs');
 // Only what the demo writes there is replaced: --out may name a folder with other things.
@@ -173,6 +187,16 @@ try {
     blocking: (leg) => select('blocking', leg),
     quarantine: select('quarantine', 'quarantine'),
   };
+  const plan = await planUnitShards({
+    node: nodes[majors.includes(24) ? 24 : majors[0]],
+    vitestBin: ctx.vitestBin,
+    appDir,
+    runs: recordedRuns,
+    branch,
+    shards: shardCount,
+  });
+  ctx.unitShards = plan.shards;
+  process.stderr.write(`demo: ${plan.summary}\n`);
   const legs = pipelineLegs(ctx, majors);
   process.stderr.write(
     `demo: ${legs.length} legs, ${options.serial ? 'one after another' : `${Math.min(concurrency, legs.length)} at a time`} (commit ${commit})\n`,
@@ -186,13 +210,22 @@ try {
   // The gate, as the report job runs it.
   // The quarantine lane is expected too, as a leg that never blocks.
   const expected = JSON.stringify(
-    legs.map((l) => ({ name: l.name, ...l.matrix, ...(l.blocking ? {} : { blocking: false }) })),
+    legs.map((l) => ({
+      name: l.name,
+      ...l.matrix,
+      ...(l.blocking ? {} : { blocking: false }),
+      ...(l.planned === undefined ? {} : { planned: l.planned }),
+    })),
   );
   writeFileSync(join(reports, 'legs.json'), expected);
   const bin = (tool) => `node ${JSON.stringify(join(root, 'packages', tool, 'bin.js'))}`;
   const q = (p) => JSON.stringify(p);
+  const runId = `demo-${Date.now()}`;
+  mkdirSync(recordedRuns, { recursive: true });
   const chain = [
-    `${bin('junit-merge')} ${q(`${artifacts}/**/*.xml`)} --expect ${q(join(reports, 'legs.json'))} --commit ${q(commit)} --branch ${q(branch)} --run-id demo-${Date.now()} -q`,
+    `${bin('junit-merge')} ${q(`${artifacts}/**/*.xml`)} --expect ${q(join(reports, 'legs.json'))} --commit ${q(commit)} --branch ${q(branch)} --run-id ${runId} -q`,
+    // The run as merged, for the next shard plan (not a --break run's).
+    `tee ${options.break ? '/dev/null' : q(join(recordedRuns, `${runId}.jsonl`))}`,
     // A --break run is a what-if that never lands: it is not recorded in the history.
     `${bin('flake-detect')} --history ${q(history)}${options.break ? '' : ' --record'} --quarantine ${q(quarantineFile)} --propose ${q(join(reports, 'proposals.json'))}`,
     `${bin('quarantine-filter')} --file ${q(quarantineFile)}`,
@@ -203,6 +236,7 @@ try {
     cwd: root,
     stdio: 'inherit',
   });
+  pruneRuns(recordedRuns, KEPT_RUNS);
   const legLines = result.legs.map(legLine);
   const longest = Math.max(...result.legs.map((l) => l.ms));
   process.stderr.write(
@@ -225,12 +259,22 @@ function jobGraph(legs) {
   const lanes = legs.filter((l) => !l.blocking).map((l) => `${l.name} (not blocking)`);
   return [
     'demo: the job graph of .github/workflows/submissions.yml, as run here:',
+    '  plan    shard-plan splits the unit tests by the recorded runs of main (equal file counts at first)',
     `  legs    ${[...blocking, ...lanes].join(', ')}`,
     '  report  junit-merge | flake-detect | quarantine-filter | gate-verdict over every leg',
     '  gate    the required check: every blocking leg and the report succeeded, verdict green',
     '  promote on main only, after a green gate: the image the preview smoked, pushed as it is',
     '',
   ].join('\n');
+}
+
+/** Keeps the newest `kept` recorded runs (their names hold the time they ran). */
+function pruneRuns(dir, kept) {
+  const runs = readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .reverse();
+  for (const old of runs.slice(kept)) rmSync(join(dir, old), { force: true });
 }
 
 function hash(buffer) {

@@ -6,7 +6,8 @@ import { freePort, startPostgres, startRedis } from '../services.mjs';
 import { onCleanup } from './cleanup.mjs';
 import { runLogged, startBackground, waitFor } from './run-leg.mjs';
 
-const SERVICES = ['api', 'worker'];
+/** The vitest projects of the unit tests, which the shard plan splits. */
+export const UNIT_PROJECTS = ['unit-api', 'unit-worker'];
 /** Attempts the quarantine lane makes, rerunning until the quarantined tests pass. */
 const QUARANTINE_ATTEMPTS = 4;
 
@@ -40,14 +41,15 @@ function vitest(
   ctx,
   node,
   leg,
-  project,
+  projects,
   extra,
   env = {},
   junit = join(ctx.artifacts, leg, 'junit.xml'),
 ) {
+  const selected = [projects].flat().flatMap((p) => ['--project', p]);
   // One test worker per leg: the legs themselves are what runs in parallel here, as on
   // CI's machines, and more workers than cores only slow them all down.
-  return runLogged(node, [ctx.vitestBin, 'run', '--project', project, '--maxWorkers=1', ...extra], {
+  return runLogged(node, [ctx.vitestBin, 'run', ...selected, '--maxWorkers=1', ...extra], {
     cwd: ctx.appDir,
     env: { ...ctx.baseEnv, ...env, TESTGATE_JUNIT: junit },
     log: join(ctx.logs, `${leg}.log`),
@@ -57,21 +59,27 @@ function vitest(
 /**
  * The legs for these Node majors, each with a `weight` (its usual seconds here) for
  * scheduling the longest first. `ctx`: appDir, vitestBin, nodes (major -> binary),
- * artifacts, logs, commit, baseEnv, blocking (leg -> vitest filter arguments) and quarantine
- * (the quarantine lane's arguments).
+ * artifacts, logs, commit, baseEnv, blocking (leg -> vitest filter arguments), quarantine
+ * (the quarantine lane's arguments) and unitShards (the shard plan's shards: every Node
+ * line runs each).
  */
 export function pipelineLegs(ctx, majors) {
   const main = majors.includes(24) ? 24 : majors[0];
   const legs = [];
-  for (const service of SERVICES)
+  for (const shard of ctx.unitShards)
     for (const major of majors) {
-      const name = `unit-${service}-node${major}`;
+      const name = `unit-node${major}-${shard.index}`;
       legs.push({
         name,
-        matrix: { kind: 'unit', service, node: major },
+        matrix: { kind: 'unit', node: major, shard: shard.index },
+        planned: shard.planned,
         blocking: true,
         weight: 1,
-        run: () => vitest(ctx, ctx.nodes[major], name, `unit-${service}`, ctx.blocking(name)),
+        run: () =>
+          vitest(ctx, ctx.nodes[major], name, UNIT_PROJECTS, [
+            ...shard.args,
+            ...ctx.blocking(name),
+          ]),
       });
     }
   legs.push({

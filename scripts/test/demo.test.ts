@@ -86,8 +86,8 @@ describe('npm run demo', () => {
       ['e2e', 'reported'],
       ['integration', 'reported'],
       ['quarantine', 'reported'],
-      ['unit-api-node24', 'reported'],
-      ['unit-worker-node24', 'reported'],
+      ['unit-node24-1', 'reported'],
+      ['unit-node24-2', 'reported'],
     ]);
     expect(verdict.counts.failed + verdict.counts.error).toBe(verdict.counts.excused);
     // The quarantine lane is expected as a leg that never blocks: no warning about it.
@@ -98,9 +98,16 @@ describe('npm run demo', () => {
     if (race) expect(race.leg).toBe('quarantine');
     expect(existsSync(join(reports, 'report.html'))).toBe(true);
     expect(stderr).toMatch(/demo: legs \(wall [\d.]+ s, longest leg [\d.]+ s\)/);
+    // The unit tests in two shards, planned from nothing the first time.
+    expect(stderr).toMatch(
+      /demo: unit tests in 2 shards from no recorded run yet: equal file counts: unit-1 \(2 files\), unit-2 \(2 files\)/,
+    );
+    expect(stderr).toMatch(
+      / {2}2 shards \(kind=unit node=24\): the slowest, unit-node24-\d, took /,
+    );
     expect(stderr).toMatch(/✓ e2e/);
     expect(stderr).toMatch(
-      /demo: the job graph of \.github\/workflows\/submissions\.yml, as run here:\n {2}legs {4}unit-api-node24, .*, quarantine \(not blocking\)\n {2}report .*\n {2}gate .*\n {2}promote on main only/,
+      /demo: the job graph of \.github\/workflows\/submissions\.yml, as run here:\n {2}plan {4}.*\n {2}legs {4}unit-node24-1, unit-node24-2, .*, quarantine \(not blocking\)\n {2}report .*\n {2}gate .*\n {2}promote on main only/,
     );
     expect(leftovers()).toEqual([]);
   }, 240_000);
@@ -111,13 +118,17 @@ describe('npm run demo', () => {
     // Red promotes nothing: no job graph that ends in promote.
     expect(stderr).not.toContain('demo: the job graph');
     expect(verdict.verdict).toBe('red');
-    expect(verdict.blocking.map((t) => [t.id, t.leg, t.flake?.status])).toEqual([
+    expect(verdict.blocking.map((t) => [t.id, t.flake?.status])).toEqual([
       [
         'test/unit/validate.test.ts::validateSubmission > accepts an author of exactly the longest allowed length',
-        'unit-api-node24',
         'broken',
       ],
     ]);
+    expect(verdict.blocking[0]!.leg).toMatch(/^unit-node24-[12]$/);
+    // Planned from the green run before it, whose stream the demo kept.
+    expect(stderr).toMatch(
+      /demo: unit tests in 2 shards from the median of 1 recorded run\(s\): unit-1 [\d.]+ s \(\d files\), unit-2 [\d.]+ s \(\d files\)/,
+    );
     expect(leftovers()).toEqual([]);
   }, 240_000);
 

@@ -228,7 +228,7 @@ export class FlakeDetector {
       const outage = legOutage(index, leg);
       if (outage) outages.set(leg.name, outage);
     }
-    return { current, index, legs, testSeconds, ran, outages };
+    return { current, index, legs, testSeconds, ran, outages, shards: legShards(legs) };
   }
 
   /** The second pass: each record again, its test labelled. */
@@ -400,6 +400,25 @@ interface ReadRun {
   ran: RunOutcomes;
   /** The legs that failed en masse, with the diagnostic that says so. */
   outages: Map<string, DiagnosticRecord>;
+  /** Each leg's configuration, and the run's legs of each configuration (its shards). */
+  shards: LegShards;
+}
+
+interface LegShards {
+  configurationOf: Map<string, string>;
+  legsOf: Map<string, string[]>;
+}
+
+/** The run's legs by configuration: legs that differ only by shard are one configuration. */
+function legShards(legs: Map<string, LegRecord>): LegShards {
+  const configurationOfLeg = new Map<string, string>();
+  const legsOf = new Map<string, string[]>();
+  for (const leg of legs.values()) {
+    const key = configurationOf(leg);
+    configurationOfLeg.set(leg.name, key);
+    legsOf.set(key, [...(legsOf.get(key) ?? []), leg.name]);
+  }
+  return { configurationOf: configurationOfLeg, legsOf };
 }
 
 /**
@@ -409,21 +428,22 @@ interface ReadRun {
  */
 function labelTest(id: string, read: ReadRun, branch: string | undefined): TestLabel {
   const ran = read.ran.take(id);
+  // The legs the test ran in, by configuration.
   const configurations = new Map<string, Set<string>>();
-  if (ran.length === 1) configurations.set('', new Set([ran[0]!.leg]));
-  else
-    for (const { leg } of ran) {
-      const key = configurationOf(read.legs.get(leg) ?? { name: leg });
-      let members = configurations.get(key);
-      if (!members) configurations.set(key, (members = new Set()));
-      members.add(leg);
-    }
+  for (const { leg } of ran) {
+    const key = read.shards.configurationOf.get(leg) ?? configurationOf({ name: leg });
+    let members = configurations.get(key);
+    if (!members) configurations.set(key, (members = new Set()));
+    members.add(leg);
+  }
   const legs: TestLabel['legs'] = new Map();
   let best: FlakeVerdict | undefined;
-  for (const members of configurations.values()) {
-    const pooled = members.size > 1;
+  for (const [key, members] of configurations) {
+    // Its history in every shard of the configuration: a plan moves tests between shards.
+    const shards = read.shards.legsOf.get(key) ?? [...members];
+    const pooled = shards.length > 1;
     const observations: Observation[] = [];
-    for (const leg of members)
+    for (const leg of shards)
       for (const o of read.index.observationsOf(id, leg))
         observations.push(pooled ? { ...o, leg } : o);
     for (const { leg, outcome } of ran) {

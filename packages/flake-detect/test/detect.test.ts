@@ -25,18 +25,32 @@ function history(commits: number, failing: number[]): HistoryIndex {
   return index;
 }
 
-async function detect(index: HistoryIndex) {
+const RUN: TestgateRecord = {
+  type: 'run',
+  version: 1,
+  tool: 'junit-merge',
+  commit: 'head',
+  branch: 'main',
+  runId: 'now',
+  startedAt: new Date(now).toISOString(),
+};
+
+/** The records of a run through a detector over `index`. */
+async function detectRecords(index: HistoryIndex, records: TestgateRecord[]) {
   const detector = new FlakeDetector(async () => index, { windowMs: 30 * DAY, now: new Date(now) });
-  const records: TestgateRecord[] = [
-    {
-      type: 'run',
-      version: 1,
-      tool: 'junit-merge',
-      commit: 'head',
-      branch: 'main',
-      runId: 'now',
-      startedAt: new Date(now).toISOString(),
-    },
+  const out: TestgateRecord[] = [];
+  for await (const r of detector.detect(
+    (async function* () {
+      yield* records;
+    })(),
+  ))
+    out.push(r);
+  return { detector, out };
+}
+
+async function detect(index: HistoryIndex) {
+  return detectRecords(index, [
+    RUN,
     ...['t', 'other'].map((id): TestRecord => ({
       type: 'test',
       id,
@@ -46,15 +60,7 @@ async function detect(index: HistoryIndex) {
       attempts: [{ outcome: 'passed' }],
       outcome: 'passed',
     })),
-  ];
-  const out: TestgateRecord[] = [];
-  for await (const r of detector.detect(
-    (async function* () {
-      yield* records;
-    })(),
-  ))
-    out.push(r);
-  return { detector, out };
+  ]);
 }
 
 describe('FlakeDetector proposals', () => {
@@ -87,5 +93,43 @@ describe('FlakeDetector proposals', () => {
       ['t', 'head', 'now', 'passed'],
       ['other', 'head', 'now', 'passed'],
     ]);
+  });
+});
+
+describe('FlakeDetector with sharded legs', () => {
+  it('reads a test’s history in every shard of its configuration: a plan that moves it loses nothing', async () => {
+    // `t` failed on the last two commits in shard 1; now the plan has it in shard 2.
+    const index = new HistoryIndex();
+    for (let i = 0; i < 6; i++)
+      index.add({
+        id: 't',
+        leg: 'unit-1',
+        commit: `c${i}`,
+        branch: 'main',
+        run: `r${i}`,
+        attempt: 1,
+        outcome: i >= 4 ? 'failed' : 'passed',
+        time: new Date(now - (6 - i) * 3_600_000).toISOString(),
+      });
+    const leg = (name: string, shard: number): TestgateRecord => ({
+      type: 'leg',
+      name,
+      status: 'reported',
+      matrix: { kind: 'unit', shard },
+      files: [],
+      counts: { tests: 1, passed: 0, failed: 1, error: 0, skipped: 0, flaky: 0 },
+    });
+    const failed: TestRecord = {
+      type: 'test',
+      id: 't',
+      leg: 'unit-2',
+      name: 't',
+      classname: '',
+      attempts: [{ outcome: 'failed' }],
+      outcome: 'failed',
+    };
+    const { out } = await detectRecords(index, [RUN, leg('unit-1', 1), leg('unit-2', 2), failed]);
+    const test = out.find((r): r is TestRecord => r.type === 'test')!;
+    expect(test.flake?.status).toBe('broken');
   });
 });

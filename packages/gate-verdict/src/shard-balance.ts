@@ -1,42 +1,73 @@
 import type { VerdictLeg } from '@testgate/stream';
 import { formatSeconds } from './durations.js';
 
-/** How evenly the planned shards ran: the slowest against the mean, measured and planned. */
+/** How evenly one configuration's shards ran: the slowest against the mean, measured and planned. */
 export interface ShardBalance {
+  /** The matrix values the shards share (`kind=unit node=24`). */
+  configuration: string;
   shards: number;
-  slowest: VerdictLeg;
+  slowest: VerdictLeg & { duration: number };
   /** The slowest shard's time over the mean shard's, as measured. */
   measured: number;
-  /** The same of the plan. */
-  planned: number;
+  /** The same of the plan; undefined when the plan had no timings. */
+  planned: number | undefined;
 }
+
+/** A measured imbalance this much over the planned one says the timings are out of date. */
+const STALE = 1.15;
 
 /**
- * The balance of the legs a shard plan gave times, when two or more of them reported a
- * time: a plan whose measured imbalance grows past its planned one is out of date.
+ * The balance of sharded legs (a `shard` matrix value, as `--expect plan.json` gives): per
+ * configuration (the other matrix values, so a Node line's shards are set against each
+ * other), the one whose shards ran least evenly, when two or more reported a time.
  */
 export function shardBalance(legs: readonly VerdictLeg[]): ShardBalance | undefined {
-  const shards = legs.filter(
-    (l): l is VerdictLeg & { planned: number; duration: number } =>
-      l.planned !== undefined && l.duration !== undefined && l.status === 'reported',
-  );
-  if (shards.length < 2) return undefined;
-  const ratio = (values: number[]) => {
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    return mean > 0 ? Math.max(...values) / mean : 1;
-  };
-  const slowest = shards.reduce((a, b) => (b.duration > a.duration ? b : a));
-  return {
-    shards: shards.length,
-    slowest,
-    measured: ratio(shards.map((s) => s.duration)),
-    planned: ratio(shards.map((s) => s.planned)),
-  };
+  const groups = new Map<string, Array<VerdictLeg & { duration: number }>>();
+  for (const leg of legs) {
+    if (leg.matrix?.shard === undefined || leg.duration === undefined || leg.status !== 'reported')
+      continue;
+    const configuration = Object.entries(leg.matrix)
+      .filter(([key]) => key !== 'shard')
+      .map(([key, value]) => `${key}=${value}`)
+      .join(' ');
+    groups.set(configuration, [
+      ...(groups.get(configuration) ?? []),
+      leg as VerdictLeg & { duration: number },
+    ]);
+  }
+  let worst: ShardBalance | undefined;
+  for (const [configuration, shards] of groups) {
+    if (shards.length < 2) continue;
+    const planned = shards.every((s) => s.planned !== undefined)
+      ? ratio(shards.map((s) => s.planned!))
+      : undefined;
+    const balance: ShardBalance = {
+      configuration,
+      shards: shards.length,
+      slowest: shards.reduce((a, b) => (b.duration > a.duration ? b : a)),
+      measured: ratio(shards.map((s) => s.duration)),
+      planned,
+    };
+    if (!worst || balance.measured > worst.measured) worst = balance;
+  }
+  return worst;
 }
 
-/** One line on the balance, for the terminal and the Markdown summary. */
+function ratio(values: number[]): number {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return mean > 0 ? Math.max(...values) / mean : 1;
+}
+
+/** One line on the balance, for the terminal, the Markdown summary and the HTML report. */
 export function balanceLine(balance: ShardBalance): string {
-  return `${balance.shards} planned shards: the slowest (${balance.slowest.name}, ${formatSeconds(balance.slowest.duration!)} for ${formatSeconds(balance.slowest.planned!)} planned) took ${balance.measured.toFixed(2)}x the mean, the plan ${balance.planned.toFixed(2)}x${balance.measured > balance.planned * 1.15 ? ': the timings are out of date, plan from newer runs' : ''}`;
+  const { slowest, measured, planned } = balance;
+  const group = balance.configuration === '' ? '' : ` (${balance.configuration})`;
+  const head = `${balance.shards} shards${group}: the slowest, ${slowest.name}, took ${formatSeconds(slowest.duration)}`;
+  if (planned === undefined)
+    return `${head}, ${measured.toFixed(2)}x the mean (planned without timings: the next plan can use this run's)`;
+  const stale =
+    measured > planned * STALE ? ': the timings are out of date, plan from newer runs' : '';
+  return `${head} for ${formatSeconds(slowest.planned!)} planned, ${measured.toFixed(2)}x the mean against the plan's ${planned.toFixed(2)}x${stale}`;
 }
 
 /** A leg's planned time beside its measured one, or nothing for a leg no plan gave a time. */

@@ -88,8 +88,13 @@ describe('parseExpectedLegs', () => {
     );
     const unnumbered = { ...plan, shards: [{ name: 'unit-1', planned: 1 }] };
     expect(() => parseExpectedLegs(JSON.stringify(unnumbered), 'plan.json')).toThrow(
-      '--expect plan.json: shard 1 of the plan needs its "name", "index" 1 and "planned" seconds',
+      '--expect plan.json: shard 1 of the plan needs its "name" and "index" 1',
     );
+    // A plan made with no timing plans no time.
+    const cold = { ...plan, shards: [{ name: 'unit-1', index: 1, args: ['a.py'] }] };
+    expect(parseExpectedLegs(JSON.stringify(cold), 'plan.json')).toEqual([
+      { name: 'unit-1', matrix: { shard: 1 } },
+    ]);
   });
 });
 

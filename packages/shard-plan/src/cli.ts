@@ -188,14 +188,17 @@ async function timedRuns(streams: string[], histories: string[], io: CliIo): Pro
 }
 
 function describePlan(plan: Plan, args: Record<string, unknown>): string {
-  const times = plan.shards.map((s) => s.planned);
+  const times = plan.shards.map((s) => s.planned ?? s.units.reduce((sum, u) => sum + u.seconds, 0));
   const mean = times.reduce((a, b) => a + b, 0) / times.length;
   const max = Math.max(...times);
   const from =
     plan.runs === 0
       ? 'no timings (equal weights: as many files a shard)'
       : `timings of ${plan.runs} run(s) on ${(args.branch as string | undefined) ?? 'the base branch'}`;
-  return `${plan.shards.length} shard(s) of ${plan.units} unit(s), ${plan.estimated} without a timing of their own, from ${from}: longest ${max.toFixed(1)} s, mean ${mean.toFixed(1)} s (${mean > 0 ? (max / mean).toFixed(2) : '1.00'}x)`;
+  const balance = `${mean > 0 ? (max / mean).toFixed(2) : '1.00'}x`;
+  return plan.runs === 0
+    ? `${plan.shards.length} shard(s) of ${plan.units} unit(s), from ${from}: the largest ${balance} the mean count`
+    : `${plan.shards.length} shard(s) of ${plan.units} unit(s), ${plan.estimated} without a timing of their own, from ${from}: longest ${max.toFixed(1)} s, mean ${mean.toFixed(1)} s (${balance})`;
 }
 
 function positiveWhole(value: unknown, flag: string): number | undefined {

@@ -20,7 +20,7 @@ export function formatPlan(plan: Plan, format: Format, shard?: number): string {
       const include = plan.shards.map((s) => ({
         shard: s.name,
         index: s.index,
-        planned: s.planned,
+        ...(s.planned !== undefined && { planned: s.planned }),
         args: s.args.map(shellQuote).join(' '),
       }));
       const line = JSON.stringify({ include });

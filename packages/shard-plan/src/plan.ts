@@ -15,8 +15,8 @@ export interface Shard {
   /** `<name>-<index>`: the leg name the shard's reports go under. */
   name: string;
   index: number;
-  /** The sum of its units' times, in seconds. */
-  planned: number;
+  /** The sum of its units' times, in seconds; absent when no unit had a timing (equal weights). */
+  planned?: number;
   /** Its units' arguments, in the order the runner listed them. */
   args: string[];
   units: PlannedUnit[];
@@ -92,12 +92,14 @@ export function planShards(
     if (!order.has(test.file)) order.set(test.file, n);
     if (test.handle !== undefined) order.set(test.handle, n);
   });
+  // With no timing at all the weights are counts, not seconds: no time is planned then.
+  const timed = units.some((u) => !u.estimated);
   const planned = shards.map((shardUnits, n): Shard => {
     const listed = [...shardUnits].sort((a, b) => orderOf(order, a) - orderOf(order, b));
     return {
       name: `${options.name}-${n + 1}`,
       index: n + 1,
-      planned: round(shardUnits.reduce((sum, u) => sum + u.seconds, 0)),
+      ...(timed && { planned: round(shardUnits.reduce((sum, u) => sum + u.seconds, 0)) }),
       args: listed.map((u) => u.arg),
       units: listed,
     };

@@ -23,7 +23,7 @@ const timed = (files: Record<string, number>, tests: Record<string, number> = {}
   runs: 1,
 });
 const files = (...names: string[]): ListedTest[] => names.map((file) => ({ file }));
-const loads = (plan: Plan) => plan.shards.map((s) => s.planned);
+const loads = (plan: Plan) => plan.shards.map((s) => s.planned!);
 
 describe('test lists as the runners print them', () => {
   it('vitest list --filesOnly: a file a line', () => {

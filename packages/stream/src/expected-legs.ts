@@ -58,12 +58,17 @@ function planLegs(plan: PlanShape, source: string): ExpectedLeg[] {
     );
   return plan.shards.map((shard, n) => {
     const { name, index, planned } = (shard ?? {}) as Record<string, unknown>;
-    if (typeof name !== 'string' || name === '' || index !== n + 1 || typeof planned !== 'number')
+    if (
+      typeof name !== 'string' ||
+      name === '' ||
+      index !== n + 1 ||
+      (planned !== undefined && typeof planned !== 'number')
+    )
       throw new UsageError(
-        `--expect ${source}: shard ${n + 1} of the plan needs its "name", "index" ${n + 1} and "planned" seconds`,
+        `--expect ${source}: shard ${n + 1} of the plan needs its "name" and "index" ${n + 1} (and "planned" seconds, if any)`,
         HINT,
       );
-    return { name, matrix: { shard: index }, planned };
+    return { name, matrix: { shard: index }, ...(planned !== undefined && { planned }) };
   });
 }
 
