@@ -344,7 +344,7 @@ describe('junit-merge CLI', () => {
     ],
     [
       ['--expect', '{}', 'a.xml'],
-      'junit-merge: --expect (inline): must be a JSON array, got: "{}"\nhint: pass a JSON array of leg names or of objects with "name", matrix values and optionally "blocking": false, inline or as a file\n',
+      'junit-merge: --expect (inline): must be a JSON array, got: "{}"\nhint: pass a JSON array of leg names or of objects with "name", matrix values and optionally "blocking": false and "planned" seconds, or a plan shard-plan wrote, inline or as a file\n',
     ],
   ])('exits 2 on bad usage %j with one clear message', async (argv, message) => {
     const { code, stdout, stderr } = await merge(argv, { cwd: dir });
