@@ -10,6 +10,7 @@ import { foldOutcome, toJsonLine } from '@testgate/stream';
 import { isFailing } from './dialects/dialect.js';
 import { type Dialect, dialectNamed } from './dialects/index.js';
 import { joinId, testKey } from './identity.js';
+import { RepeatedJson, plainLine, suiteOf } from './plain-line.js';
 import {
   type DiagnosticDraft,
   type ParsedCase,
@@ -514,87 +515,6 @@ function shortPaths(paths: readonly string[]): string[] {
   const shortest = Math.min(...split.map((parts) => parts.length - 1));
   while (common < shortest && split.every((parts) => parts[common] === split[0]![common])) common++;
   return split.map((parts) => parts.slice(common).join('/'));
-}
-
-/**
- * The JSON of what consecutive tests share, made once while it stays the same: the leg,
- * the classname (tests of one class come together), the suite and the file (tests of one
- * report share their suite's path and file objects).
- */
-class RepeatedJson {
-  readonly leg: string;
-  #classnameOf = '';
-  #classname = '""';
-  #suiteOf: { suites: string[]; classname: string } = { suites: [], classname: '' };
-  #suite = '';
-  #fileOf: string | undefined;
-  #file = '';
-
-  constructor(leg: string) {
-    this.leg = JSON.stringify(leg);
-  }
-
-  classname(c: ParsedCase): string {
-    if (c.classname !== this.#classnameOf) {
-      this.#classnameOf = c.classname;
-      this.#classname = JSON.stringify(c.classname);
-    }
-    return this.#classname;
-  }
-
-  /** `,"suite":...`, or nothing when the record leaves the suite out. */
-  suite(c: ParsedCase): string {
-    const of = this.#suiteOf;
-    if (c.suites !== of.suites || c.classname !== of.classname) {
-      this.#suiteOf = { suites: c.suites, classname: c.classname };
-      const suite = suiteOf(c);
-      this.#suite = suite === undefined ? '' : `,"suite":${JSON.stringify(suite)}`;
-    }
-    return this.#suite;
-  }
-
-  /** `,"file":...`, or nothing. */
-  file(c: ParsedCase): string {
-    if (c.file !== this.#fileOf) {
-      this.#fileOf = c.file;
-      this.#file = c.file === undefined ? '' : `,"file":${JSON.stringify(c.file)}`;
-    }
-    return this.#file;
-  }
-}
-
-/**
- * The line of a lone testcase that passed with no output or properties: the bytes
- * JSON.stringify gives for its record (same keys in the same order), made without the
- * record, and valid by construction (every string JSON-escaped, a duration the parser
- * only lets through finite and non-negative, a line of 1 or more), so not validated again:
- * 98% of a typical run's tests, and a third of the time spent writing them. Undefined for
- * any other testcase.
- */
-function plainLine(
-  idJson: string,
-  nameJson: string | undefined,
-  json: RepeatedJson,
-  c: ParsedCase,
-): string | undefined {
-  if (c.results.length !== 0 || c.stdout !== undefined || c.stderr !== undefined || c.properties)
-    return undefined;
-  let line = `{"type":"test","id":${idJson},"leg":${json.leg},"outcome":"passed","name":${nameJson ?? JSON.stringify(c.name)},"classname":${json.classname(c)}${json.suite(c)}${json.file(c)}`;
-  if (c.line !== undefined) line += `,"line":${c.line}`;
-  return c.duration === undefined
-    ? `${line},"attempts":[{"outcome":"passed"}]}\n`
-    : `${line},"attempts":[{"outcome":"passed","duration":${c.duration}}]}\n`;
-}
-
-/** The record's `suite`: the enclosing suites joined, left out when empty or the classname. */
-function suiteOf(first: ParsedCase): string | undefined {
-  const suite =
-    first.suites.length === 0
-      ? ''
-      : first.suites.length === 1
-        ? first.suites[0]!
-        : first.suites.join(' / ');
-  return suite === '' || suite === first.classname ? undefined : suite;
 }
 
 /** A test's outcome while it is seen once: passed without making its attempt when it has no result. */
