@@ -126,7 +126,9 @@ function fileWeights(
   const byFolder = new Map<string, number[]>();
   for (const file of known) {
     const folder = folderOf(file);
-    byFolder.set(folder, [...(byFolder.get(folder) ?? []), timings.files.get(file)!]);
+    const values = byFolder.get(folder);
+    if (values) values.push(timings.files.get(file)!);
+    else byFolder.set(folder, [timings.files.get(file)!]);
   }
   const folderMedian = new Map([...byFolder].map(([folder, values]) => [folder, median(values)]));
   return (file) => {
@@ -149,8 +151,8 @@ function planUnits(
   const units: PlannedUnit[] = [];
   for (const [file, tests] of byFile) {
     const { seconds, estimated } = weigh(file);
-    const single = tests.every((t) => t.handle !== undefined) && tests.length > 1;
-    if (!single || seconds <= perShard) {
+    const splittable = tests.length > 1 && tests.every((t) => t.handle !== undefined);
+    if (!splittable || seconds <= perShard) {
       units.push({ arg: file, file, seconds, estimated });
       continue;
     }

@@ -188,7 +188,9 @@ function fileResolver(files: readonly string[]): (places: string[]) => string | 
   const byBase = new Map<string, string[]>();
   for (const file of files) {
     const base = file.slice(file.lastIndexOf('/') + 1);
-    byBase.set(base, [...(byBase.get(base) ?? []), file]);
+    const named = byBase.get(base);
+    if (named) named.push(file);
+    else byBase.set(base, [file]);
   }
   const cache = new Map<string, string | undefined>();
   const find = (place: string): string | undefined => {

@@ -123,7 +123,7 @@ export async function readExpectedLegs(
   const legs: ExpectedLeg[] = [];
   const from = new Map<string, string>();
   for (const value of typeof values === 'string' ? [values] : values) {
-    const source = /^\s*[[{"]/.test(value) ? '(inline)' : value;
+    const source = isInline(value) ? '(inline)' : value;
     for (const leg of await readOne(value, cwd)) {
       const earlier = from.get(leg.name);
       if (earlier !== undefined)
@@ -138,8 +138,13 @@ export async function readExpectedLegs(
   return legs;
 }
 
+/** Inline JSON rather than a path: it opens an array, an object or a string. */
+function isInline(value: string): boolean {
+  return /^\s*[[{"]/.test(value);
+}
+
 async function readOne(value: string, cwd: string): Promise<ExpectedLeg[]> {
-  if (/^\s*[[{"]/.test(value)) return parseExpectedLegs(value, '(inline)');
+  if (isInline(value)) return parseExpectedLegs(value, '(inline)');
   let text: string;
   try {
     text = await readFile(resolve(cwd, value), 'utf8');
