@@ -5,7 +5,7 @@
 // Usage: node scripts/corpus-check.mjs DIR   (after npm run setup)
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileSource, mergeLegs } from '@testgate/junit-merge';
+import { fileSource, mergeRun, streamRecords } from '@testgate/junit-merge';
 import { disagreements, secondOpinion } from './second-opinion.mjs';
 
 const dir = process.argv[2];
@@ -31,9 +31,10 @@ for (const file of files) {
   }
   const records = [];
   const codes = [];
-  for await (const leg of mergeLegs([{ name: 'leg', sources: [fileSource(path, shown)] }])) {
-    records.push(...leg.tests);
-    codes.push(...leg.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code));
+  const merged = mergeRun([{ name: 'leg', sources: [fileSource(path, shown)] }], { env: {} });
+  for await (const record of streamRecords(merged)) {
+    if (record.type === 'test') records.push(record);
+    if (record.type === 'diagnostic' && record.severity === 'error') codes.push(record.code);
   }
   if (!opinion) {
     // Unparsable for the second opinion: junit-merge must say it is broken too.

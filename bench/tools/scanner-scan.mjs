@@ -1,6 +1,6 @@
 // The scanner junit-merge reads with, alone: counts testcases, like the saxes scan beside it.
 import { readFileSync } from 'node:fs';
-import { XmlScanner } from '@testgate/junit-merge';
+import { XmlScanner } from '../../packages/junit-merge/dist/xml-scanner.js';
 import { listReports } from './list-reports.mjs';
 
 let testcases = 0;

@@ -145,7 +145,7 @@ describe('the packed packages in a project of their own', () => {
   it('import as libraries', () => {
     const script = `
       import { readRecords, validateRecord } from '@testgate/stream';
-      import { mergeLegs, fileSource } from '@testgate/junit-merge';
+      import { mergeRun, fileSource } from '@testgate/junit-merge';
       import { decideVerdict } from '@testgate/gate-verdict';
       import { parseLedger, selectArgs } from '@testgate/quarantine-filter';
       import { renderMetrics } from '@testgate/test-metrics';
@@ -153,9 +153,9 @@ describe('the packed packages in a project of their own', () => {
       import { planShards } from '@testgate/shard-plan';
       import { junitMerge, gateVerdict, shardPlan } from 'testgate';
       const legs = [];
-      for await (const { leg } of mergeLegs([{ name: 'x', sources: [fileSource('fail.xml')] }])) legs.push(leg.counts.failed);
+      for await (const { leg } of mergeRun([{ name: 'x', sources: [fileSource('fail.xml')] }]).legs) legs.push(leg.counts.failed);
       const ledger = parseLedger('{"quarantined": []}', 'q.json');
-      console.log(JSON.stringify([legs, typeof readRecords, validateRecord({ type: 'end', tool: 't', records: 1 }).ok, typeof decideVerdict, selectArgs(ledger, { lane: 'blocking', runner: 'ids', today: '2026-11-01' }), typeof renderMetrics, classify([]).status, junitMerge.mergeLegs === mergeLegs && gateVerdict.decideVerdict === decideVerdict, planShards([{ file: 'a' }, { file: 'b' }], { files: new Map(), tests: new Map(), runs: 0 }, { runner: 'files', name: 's', shards: 2 }).shards.map((s) => s.args), shardPlan.planShards === planShards]));`;
+      console.log(JSON.stringify([legs, typeof readRecords, validateRecord({ type: 'end', tool: 't', records: 1 }).ok, typeof decideVerdict, selectArgs(ledger, { lane: 'blocking', runner: 'ids', today: '2026-11-01' }), typeof renderMetrics, classify([]).status, junitMerge.mergeRun === mergeRun && gateVerdict.decideVerdict === decideVerdict, planShards([{ file: 'a' }, { file: 'b' }], { files: new Map(), tests: new Map(), runs: 0 }, { runner: 'files', name: 's', shards: 2 }).shards.map((s) => s.args), shardPlan.planShards === planShards]));`;
     writeFileSync(join(dir, 'use.mjs'), script);
     const r = sh('node use.mjs', dir);
     expect(r.stderr).toBe('');

@@ -1,12 +1,8 @@
-import { resolve } from 'node:path';
 import yargs from 'yargs';
 import {
   type CliIo,
-  type DiagnosticRecord,
-  type RunRecord,
   ExitCode,
   cleanupOnSignal,
-  InputError,
   UsageError,
   parseArguments,
   withHouseRules,
@@ -14,14 +10,11 @@ import {
   readExpectedLegs,
   runMain,
 } from '@testgate/stream';
-import { findLegs } from './_inputs.js';
-import { DirectFileOutput } from './_file-output.js';
-import { LegFiles } from './_leg-files.js';
-import { openOutput, writeJunit, writeStream } from './_outputs.js';
-import { legOutputs, threadsFor } from './_run-legs.js';
-import { printSummary } from './_summary.js';
-import { TOOL, planLegs } from './merge.js';
-import { runRecord } from './run-metadata.js';
+import { findLegs } from './inputs.js';
+import { TOOL } from './merge.js';
+import { mergeRun, streamRecords, writeStream } from './merge-run.js';
+import { openOutput, writeJunit } from './output.js';
+import { MergeTotals } from './summary.js';
 
 interface Args {
   inputs: string[];
@@ -91,7 +84,8 @@ async function parseArgs(argv: string[], io: CliIo): Promise<Args | undefined> {
       })
       .option('started-at', {
         type: 'string',
-        describe: 'Start of the run, ISO 8601 (default: the earliest suite timestamp, else now)',
+        describe:
+          "Start of the run, ISO 8601 (default: the earliest of the reports' starts, else now)",
       })
       .option('jobs', {
         alias: 'j',
@@ -150,87 +144,41 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
   return runMain(TOOL, io, async () => {
     const args = await parseArgs(argv, io);
     if (!args) return ExitCode.ok;
+    const startedAt = args.startedAt === undefined ? undefined : checkTimestamp(args.startedAt);
     const expect =
       args.expect === undefined ? undefined : await readExpectedLegs(args.expect, io.cwd);
-    const startedAt = args.startedAt === undefined ? undefined : checkTimestamp(args.startedAt);
-    const legs = await findLegs(args.inputs, args.leg, io, expect);
-
-    const warnings: DiagnosticRecord[] = [];
-    const totals = { legs: 0, tests: 0, failed: 0, flaky: 0, records: 0 };
-    let earliest: string | undefined;
-    const run = (start: string | undefined) =>
-      runRecord(
-        TOOL,
-        {
+    const totals = new MergeTotals(args.strict);
+    const out = openOutput(args.output, io);
+    const release = cleanupOnSignal(() => out.discard());
+    try {
+      const found = await findLegs(args.inputs, args.leg, io, expect);
+      const merged = mergeRun(found, {
+        expect,
+        maxText: args.maxText,
+        jobs: args.jobs,
+        run: {
           commit: args.commit,
           branch: args.branch,
           runId: args.runId,
           attempt: args.runAttempt,
-          startedAt: start,
+          startedAt,
         },
-        io.env,
-      );
-    // A regular file as output takes each leg as it is merged; stdout gets the whole
-    // stream at the end, once the run record's start time is known.
-    const direct =
-      args.format === 'ndjson' && args.output !== undefined && args.output !== '-'
-        ? openDirect(resolve(io.cwd, args.output), run(startedAt), args.output)
-        : undefined;
-    const files = new LegFiles(direct?.fd);
-    const release = cleanupOnSignal(() => files.dispose());
-    try {
-      const plans = planLegs(legs, expect);
-      for await (const batch of legOutputs(
-        plans,
-        { maxText: args.maxText },
-        files,
-        threadsFor(plans, args.jobs),
-      )) {
-        if (args.strict) failOnError(batch.diagnostics);
-        totals.records += batch.records;
-        totals.legs++;
-        totals.tests += batch.leg.counts.tests;
-        totals.failed += batch.leg.counts.failed + batch.leg.counts.error;
-        totals.flaky += batch.leg.counts.flaky;
-        warnings.push(...batch.diagnostics);
-        if (batch.earliestTimestamp && (!earliest || batch.earliestTimestamp < earliest))
-          earliest = batch.earliestTimestamp;
-      }
-      const start = startedAt ?? earliest ?? io.now().toISOString();
-      if (direct) {
-        direct.finish(start, totals.records);
-      } else {
-        const out = await openOutput(args.output, io);
-        try {
-          const bytes = files.read(totals.legs);
-          if (args.format === 'junit') await writeJunit(run(start), bytes, out.stream);
-          else await writeStream(run(start), bytes, totals.records, out.stream);
-          await out.close();
-        } catch (error) {
-          out.abort();
-          throw error;
-        }
-      }
+        env: io.env,
+        now: io.now,
+      });
+      const tallied = { run: merged.run, legs: totals.count(merged.legs) };
+      if (args.format === 'junit') await writeJunit(streamRecords(tallied), out.stream);
+      else await writeStream(tallied, out.stream);
+      out.commit();
     } catch (error) {
-      direct?.abort();
+      out.discard();
       throw error;
     } finally {
       release();
-      files.dispose();
     }
-    if (!args.quiet) printSummary(io, warnings, totals);
+    if (!args.quiet) totals.print(io);
     return ExitCode.ok;
   });
-}
-
-function openDirect(path: string, run: RunRecord, shown: string): DirectFileOutput {
-  try {
-    return new DirectFileOutput(path, run);
-  } catch (error) {
-    throw new UsageError(
-      `--output ${shown}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
-    );
-  }
 }
 
 function checkTimestamp(value: string): string {
@@ -241,14 +189,4 @@ function checkTimestamp(value: string): string {
     );
   }
   return date.toISOString();
-}
-
-function failOnError(diagnostics: readonly DiagnosticRecord[]): void {
-  const error = diagnostics.find((d) => d.severity === 'error');
-  if (error)
-    throw new InputError(
-      error.message,
-      { file: error.file ?? error.leg ?? '-', line: error.line },
-      error.hint,
-    );
 }

@@ -63,14 +63,20 @@ export async function readCtrfReport(
   const cases = ctrf.results.tests.map((test) => parsedCase(test, report, maxText));
   const parsed: ParsedReport = { report, producer: 'ctrf', cases, diagnostics, readable: true };
   const { start, stop } = ctrf.results.summary;
-  const started = new Date(start);
-  if (start > 0 && !Number.isNaN(started.getTime()))
-    parsed.earliestTimestamp = started.toISOString();
+  const started = ctrfInstant(start);
+  if (started) parsed.earliestTimestamp = started;
   if (stop >= start && start > 0) parsed.duration = (stop - start) / 1000;
   return parsed;
 }
 
+/** A CTRF time (milliseconds since the epoch) as a timestamp; 0 and nonsense are none. */
+export function ctrfInstant(milliseconds: number): string | undefined {
+  const date = new Date(milliseconds);
+  return milliseconds > 0 && !Number.isNaN(date.getTime()) ? date.toISOString() : undefined;
+}
+
 /** Whether a report's first bytes open a JSON object (after a BOM and blanks): CTRF, not XML. */
+
 export function opensJsonObject(chunk: Uint8Array): boolean {
   let at = chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf ? 3 : 0;
   while (

@@ -398,18 +398,6 @@ export class LegFolder {
   }
 }
 
-/** Folds a leg's reports at once (for callers that hold them all): tests come as an array. */
-export function foldLeg(
-  input: LegInput & { reports: ParsedReport[] },
-  tool: string,
-): LegBatch & { tests: TestRecord[] } {
-  const folder = new LegFolder(tool);
-  const byAttempt = [...input.reports].sort((a, b) => (a.attempt ?? 1) - (b.attempt ?? 1));
-  for (const report of byAttempt) folder.add(report);
-  const batch = folder.finish(input);
-  return { ...batch, tests: [...batch.tests] };
-}
-
 /**
  * Tests in the order the leg's reports first list their scope (class, file), then their
  * name (reports in path order): deterministic for the same input, close to the order

@@ -19,16 +19,6 @@ export interface LegPlan extends LegSources {
   unexpected: boolean;
 }
 
-export interface MergeOptions extends ParseOptions {
-  /** Legs that must report; one without reports becomes a missing leg and an error. */
-  expect?: ExpectedLeg[] | undefined;
-}
-
-/** A leg's records, with the earliest suite timestamp its reports carried. */
-export interface MergedLeg extends LegBatch {
-  earliestTimestamp?: string;
-}
-
 /** Every leg found or expected, in name order: the order of the stream. */
 export function planLegs(legs: readonly LegSources[], expect?: readonly ExpectedLeg[]): LegPlan[] {
   const found = new Map(legs.map((leg) => [leg.name, leg.sources]));
@@ -42,9 +32,8 @@ export function planLegs(legs: readonly LegSources[], expect?: readonly Expected
 }
 
 /** Reads one leg's reports and folds them into its records. */
-export async function mergeLeg(plan: LegPlan, options: ParseOptions = {}): Promise<MergedLeg> {
+export async function mergeLeg(plan: LegPlan, options: ParseOptions = {}): Promise<LegBatch> {
   const folder = new LegFolder(TOOL);
-  let earliest: string | undefined;
   const runs = reportRuns(plan.sources.map((source) => source.path));
   // The first run's reports first: a test's first testcase gives its file and line.
   const sources = [...plan.sources].sort(
@@ -55,19 +44,16 @@ export async function mergeLeg(plan: LegPlan, options: ParseOptions = {}): Promi
     const run = runs.get(source.path)!;
     if (run.attempt !== 1) report.attempt = run.attempt;
     if (run.logical !== source.path) report.logicalReport = run.logical;
-    const t = report.earliestTimestamp;
-    if (t && (earliest === undefined || t < earliest)) earliest = t;
     folder.add(report);
   }
   const { name, expectation } = plan;
-  const batch: MergedLeg = folder.finish({
+  const batch = folder.finish({
     name,
     expected: expectation !== undefined,
     ...(expectation?.matrix && { matrix: expectation.matrix }),
     ...(expectation?.blocking === false && { blocking: false }),
     ...(expectation?.planned !== undefined && { planned: expectation.planned }),
   });
-  if (earliest !== undefined) batch.earliestTimestamp = earliest;
   if (plan.unexpected) {
     batch.diagnostics.push({
       type: 'diagnostic',
@@ -80,15 +66,4 @@ export async function mergeLeg(plan: LegPlan, options: ParseOptions = {}): Promi
     });
   }
   return batch;
-}
-
-/**
- * Reads every leg's reports and yields each leg's records, legs in name order, one leg
- * in memory at a time. Expected legs with no report are yielded as missing.
- */
-export async function* mergeLegs(
-  legs: readonly LegSources[],
-  options: MergeOptions = {},
-): AsyncGenerator<MergedLeg> {
-  for (const plan of planLegs(legs, options.expect)) yield await mergeLeg(plan, options);
 }

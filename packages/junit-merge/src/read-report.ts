@@ -10,6 +10,8 @@ export interface ReportSource {
   path: string;
   /** The bytes in chunks; a chunk may be reused for the next, so a reader copies what it keeps. */
   read: () => AsyncIterable<Uint8Array>;
+  /** Its first `bytes` bytes (HEAD_BYTES at most), valid until the next head is read. */
+  head?: (bytes: number) => Uint8Array;
   /** The file on disk, when the report is one (a worker thread can then read it itself). */
   file?: string;
   /** What the path is when it is no regular file (a FIFO, a device): it is not read. */
@@ -17,6 +19,9 @@ export interface ReportSource {
 }
 
 const READ_CHUNK = 1 << 20;
+/** How much of a report `head` gives: where runners write the suites' start. */
+export const HEAD_BYTES = 64 * 1024;
+const headBuffer = Buffer.allocUnsafe(HEAD_BYTES);
 
 /**
  * The read buffer of the last file read, for the next one. A fresh megabyte for every read
@@ -47,7 +52,38 @@ export function fileSource(path: string, displayPath = path): ReportSource {
       spareChunk = chunk;
     }
   }
-  return { path: displayPath, file: path, read };
+  function head(bytes: number): Uint8Array {
+    const fd = openSync(path, 'r');
+    try {
+      return headBuffer.subarray(0, readSync(fd, headBuffer, 0, Math.min(bytes, HEAD_BYTES), 0));
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return { path: displayPath, file: path, read, head };
+}
+
+/** A report read whole beforehand (standard input, which can be read only once). */
+export async function bufferedSource(
+  displayPath: string,
+  input: AsyncIterable<Uint8Array>,
+): Promise<ReportSource> {
+  const chunks: Uint8Array[] = [];
+  let failure: unknown;
+  try {
+    for await (const chunk of input) chunks.push(chunk);
+  } catch (error) {
+    failure = error; // said when the report is read, as for a file
+  }
+  const bytes = Buffer.concat(chunks);
+  return {
+    path: displayPath,
+    read: async function* () {
+      if (failure !== undefined) throw failure;
+      yield bytes;
+    },
+    head: (length) => bytes.subarray(0, Math.min(length, HEAD_BYTES)),
+  };
 }
 
 /** A path that matched but is no regular file: nothing is read from it, and it is said so. */

@@ -52,24 +52,30 @@ describe('junit-merge binary', () => {
   });
 
   it.each(['SIGINT', 'SIGTERM'] as const)(
-    'removes its temporary files when stopped by %s in the middle of a run',
+    'leaves the output as it was, and nothing beside it, when stopped by %s in the middle of a run',
     async (signal) => {
-      const tmp = mkdtempSync(join(dir, 'tmp-'));
-      // The file's leg is merged into a temporary file; then stdin, which never ends, is read.
-      const child = spawn(process.execPath, [bin, 'big.xml', '-', '-q'], {
-        cwd: dir,
-        env: { PATH: process.env.PATH, TMPDIR: tmp },
-        stdio: ['pipe', 'ignore', 'pipe'],
-      });
-      for (let i = 0; i < 200 && !readdirSync(tmp).some((f) => f.startsWith('junit-merge-')); i++)
+      const out = mkdtempSync(join(dir, 'out-'));
+      writeFileSync(join(out, 'run.jsonl'), 'the last good run\n');
+      // The output is open beside its place; then stdin, which never ends, is read.
+      const child = spawn(
+        process.execPath,
+        [bin, 'big.xml', '-', '-q', '-o', join(out, 'run.jsonl')],
+        {
+          cwd: dir,
+          env: { PATH: process.env.PATH },
+          stdio: ['pipe', 'ignore', 'pipe'],
+        },
+      );
+      for (let i = 0; i < 200 && readdirSync(out).length < 2; i++)
         await new Promise((r) => setTimeout(r, 25));
-      expect(readdirSync(tmp)).toHaveLength(1);
+      expect(readdirSync(out)).toHaveLength(2);
       const [, stopped] = await Promise.all([
         new Promise((r) => setTimeout(r, 100)).then(() => child.kill(signal)),
         new Promise<NodeJS.Signals | null>((done) => child.on('close', (_, s) => done(s))),
       ]);
       expect(stopped).toBe(signal);
-      expect(readdirSync(tmp)).toEqual([]);
+      expect(readdirSync(out)).toEqual(['run.jsonl']);
+      expect(readFileSync(join(out, 'run.jsonl'), 'utf8')).toBe('the last good run\n');
     },
   );
 

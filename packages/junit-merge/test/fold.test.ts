@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { toJsonLine } from '@testgate/stream';
-import {
-  LegFolder,
-  foldLeg,
-  foldOutcome,
-  testId,
-  type ParsedCase,
-  type ParsedReport,
-  type Producer,
-} from '../src/index.js';
+import { foldOutcome } from '@testgate/stream';
+import { LegFolder } from '../src/fold.js';
+import { testId } from '../src/identity.js';
+import type { ParsedCase, ParsedReport, Producer } from '../src/model.js';
 
 function tc(
   name: string,
@@ -24,11 +19,15 @@ function report(cases: ParsedCase[], extra: Partial<ParsedReport> = {}): ParsedR
 
 const fail = { kind: 'failure' as const, message: 'boom' };
 
+/** The leg's reports folded in attempt order, as the merge adds them; tests as an array. */
 function fold(reports: ParsedReport[], expected = false) {
-  return foldLeg({ name: 'api', expected, reports }, 'junit-merge');
+  const folder = new LegFolder('junit-merge');
+  for (const r of [...reports].sort((a, b) => (a.attempt ?? 1) - (b.attempt ?? 1))) folder.add(r);
+  const batch = folder.finish({ name: 'api', expected });
+  return { ...batch, tests: [...batch.tests] };
 }
 
-describe('foldLeg', () => {
+describe('folding a leg', () => {
   it('makes one record per test, in report order, with counts', () => {
     const { leg, tests, diagnostics } = fold([
       report([tc('b'), tc('a', [fail]), tc('c', [{ kind: 'skipped' }])], { duration: 2 }),

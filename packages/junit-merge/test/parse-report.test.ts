@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ReportParser, readReport, type ParsedReport } from '../src/index.js';
+import type { ParsedReport } from '../src/model.js';
+import { ReportParser } from '../src/parse-report.js';
+import { readReport } from '../src/read-report.js';
 import { repoRoot } from './_run.js';
 
 function parse(xml: string, options: { maxText?: number } = {}): ParsedReport {

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError, readExpectedLegs } from '@testgate/stream';
-import {
-  groupByLeg,
-  normaliseTimestamp,
-  parseExpectedLegs,
-  runFromEnvironment,
-  runRecord,
-} from '../src/index.js';
+import { UsageError, parseExpectedLegs, readExpectedLegs } from '@testgate/stream';
+import { groupByLeg } from '../src/legs.js';
+import { runFromEnvironment, runRecord } from '../src/run-metadata.js';
+import { normaliseTimestamp } from '../src/timestamp.js';
 
 describe('groupByLeg', () => {
   it('uses the first folder below the deepest common folder (download-artifact layout)', () => {

@@ -3,7 +3,7 @@ import { type CliIo, InputError, UsageError } from '@testgate/stream';
 import type { ExpectedLeg } from '@testgate/stream';
 import { groupByLeg } from './legs.js';
 import { type LegSources, TOOL } from './merge.js';
-import { type ReportSource, fileSource, skippedSource } from './read-report.js';
+import { type ReportSource, bufferedSource, fileSource, skippedSource } from './read-report.js';
 import { MissingInputError, findReports } from './report-files.js';
 
 /** Expands the inputs into report sources, grouped into legs. */
@@ -53,13 +53,13 @@ export async function findLegs(
       ? fileSource(path, display(path))
       : skippedSource(display(path), what);
   };
-  const stdinSource: ReportSource = {
-    path: '-',
-    read: () => io.stdin as AsyncIterable<Uint8Array>,
-  };
+  // Read at once: its head gives the run's start before any leg is merged.
+  const stdinSource = stdin
+    ? await bufferedSource('-', io.stdin as AsyncIterable<Uint8Array>)
+    : undefined;
   if (forcedLeg !== undefined) {
     const sources = sorted.map(sourceOf);
-    if (stdin) sources.push(stdinSource);
+    if (stdinSource) sources.push(stdinSource);
     return [{ name: forcedLeg, sources }];
   }
   const slashed = (path: string): string => path.split(sep).join('/');
@@ -67,6 +67,6 @@ export async function findLegs(
   const legs: LegSources[] = [...groupByLeg([...byPath.keys()], found.roots.map(slashed))].map(
     ([name, paths]) => ({ name, sources: paths.map((p) => sourceOf(byPath.get(p)!)) }),
   );
-  if (stdin) legs.push({ name: 'stdin', sources: [stdinSource] });
+  if (stdinSource) legs.push({ name: 'stdin', sources: [stdinSource] });
   return legs;
 }

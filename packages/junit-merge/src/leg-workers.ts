@@ -1,0 +1,114 @@
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import type { DiagnosticRecord, LegRecord } from '@testgate/stream';
+import type { LegJob, LegMessage } from './leg-worker.js';
+import type { LegOutput, LinesPiece } from './legs-in-order.js';
+import type { LegPlan } from './merge.js';
+import type { ParseOptions } from './parse-report.js';
+
+/** A leg on a worker: what it has handed back so far. */
+interface InFlight {
+  head?: { leg: LegRecord; diagnostics: DiagnosticRecord[] };
+  pieces: LinesPiece[];
+  ended: boolean;
+}
+
+/**
+ * Merges the legs on a pool of worker threads and yields them in plan order. A leg's
+ * records come back as they are serialised, in pieces of memory handed over without a
+ * copy; the writer hands each back once written, for the worker to fill again (fresh
+ * memory for every piece would cost more in page faults than the encoding). The leg at
+ * the front goes out at once, the ones behind it wait in memory, and no leg is started
+ * more than `threads` past the front, so a slow leg never has the run pile up behind it.
+ */
+export async function* mergeOnWorkers(
+  plans: readonly LegPlan[],
+  options: Required<ParseOptions>,
+  threads: number,
+): AsyncGenerator<LegOutput> {
+  const pool = Array.from({ length: threads }, () => {
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(new URL('./leg-worker.js', import.meta.url), {
+      workerData: { spare: port2 },
+      transferList: [port2],
+    });
+    return { worker, spare: port1 };
+  });
+  const flights = new Map<number, InFlight>();
+  const idle = [...pool];
+  let next = 0;
+  let front = 0;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const dispatch = (): void => {
+    // A worker with no leg left stops at once while the others finish: nobody waits for
+    // its heap to be torn down.
+    if (next === plans.length) for (const { worker } of idle.splice(0)) void worker.terminate();
+    while (idle.length > 0 && next < plans.length && next <= front + threads) {
+      const plan = plans[next]!;
+      flights.set(next, { pieces: [], ended: false });
+      idle.pop()!.worker.postMessage({
+        index: next++,
+        name: plan.name,
+        files: plan.sources.map((source) => ({ path: source.file!, display: source.path })),
+        expectation: plan.expectation,
+        unexpected: plan.unexpected,
+        maxText: options.maxText,
+      } satisfies LegJob);
+    }
+  };
+  const until = async (ready: () => boolean): Promise<void> => {
+    while (!ready()) {
+      if (failure) throw failure;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+  for (const member of pool) {
+    member.worker.on('message', (message: LegMessage) => {
+      const flight = flights.get(message.index)!;
+      if ('error' in message) failure ??= new Error(`a worker failed on a leg: ${message.error}`);
+      else if ('leg' in message) flight.head = message;
+      else if ('piece' in message) flight.pieces.push(spent(message.piece, member.spare));
+      if ('error' in message || 'end' in message) {
+        flight.ended = true;
+        idle.push(member);
+        dispatch();
+      }
+      wake?.();
+    });
+    member.worker.on('error', (error) => {
+      failure ??= error;
+      wake?.();
+    });
+  }
+  async function* piecesOf(flight: InFlight): AsyncGenerator<LinesPiece> {
+    for (;;) {
+      await until(() => flight.pieces.length > 0 || flight.ended);
+      if (flight.pieces.length === 0) return;
+      yield* flight.pieces.splice(0);
+    }
+  }
+  let complete = false;
+  try {
+    dispatch();
+    for (; front < plans.length; front++) {
+      const flight = flights.get(front)!;
+      await until(() => flight.head !== undefined);
+      yield { ...flight.head!, lines: piecesOf(flight) };
+      // Whatever the reader left of the leg is dropped once it is all in.
+      await until(() => flight.ended);
+      flights.delete(front);
+      dispatch();
+    }
+    complete = true;
+  } finally {
+    const stopped = Promise.all(pool.map(({ worker }) => worker.terminate()));
+    // Stopped early (a failure, or the reader gave up): wait until no worker runs.
+    if (!complete) await stopped;
+  }
+}
+
+/** A piece whose memory goes back to its worker once written. */
+function spent(piece: LinesPiece, spare: MessagePort): LinesPiece {
+  const memory = piece.lines.buffer as ArrayBuffer;
+  return { ...piece, written: () => spare.postMessage(memory, [memory]) };
+}

@@ -1,0 +1,80 @@
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { type DiagnosticRecord, type LegRecord, toJsonLine } from '@testgate/stream';
+import { mergeOnWorkers } from './leg-workers.js';
+import { type LegPlan, TOOL, mergeLeg } from './merge.js';
+import type { ParseOptions } from './parse-report.js';
+
+/** `records` records serialised as JSON Lines (each line ends with \n), in UTF-8. */
+export interface LinesPiece {
+  lines: Uint8Array;
+  records: number;
+  /** Called once the bytes are written and no longer held: their memory may be reused. */
+  written?: () => void;
+}
+
+/** A merged leg: its leg record and diagnostics, and all its records as JSON Lines. */
+export interface LegOutput {
+  leg: LegRecord;
+  diagnostics: DiagnosticRecord[];
+  /**
+   * The leg record, its tests, its diagnostics (the leg's part of the stream) as JSON
+   * Lines: a line at a time from this thread, in pieces of many from a worker.
+   */
+  lines: Iterable<string> | AsyncIterable<LinesPiece>;
+}
+
+/** Whether a leg's lines come from a worker, in pieces. */
+export function inPieces(lines: LegOutput['lines']): lines is AsyncIterable<LinesPiece> {
+  return Symbol.asyncIterator in lines;
+}
+
+// Below this much input, starting worker threads costs more than it saves.
+const PARALLEL_FROM_BYTES = 8 * 1024 * 1024;
+const MAX_THREADS = 4;
+
+/** How many worker threads to read with: `jobs`, else one per core for large inputs. */
+export function threadsFor(plans: readonly LegPlan[], jobs: number | undefined): number {
+  // Standard input, and paths that are no regular file, stay in this thread.
+  if (plans.some((plan) => plan.sources.some((source) => source.file === undefined))) return 1;
+  if (jobs !== undefined) return jobs;
+  if (plans.length < 2) return 1;
+  // Sizes until the threshold is passed: a stat each costs more through the thread pool.
+  let bytes = 0;
+  for (const plan of plans)
+    for (const source of plan.sources) {
+      bytes += statSync(source.file!).size;
+      if (bytes >= PARALLEL_FROM_BYTES) return Math.min(availableParallelism(), MAX_THREADS);
+    }
+  return 1;
+}
+
+/** Merges one leg; its records are serialised one by one as they are read out. */
+export async function mergeLegOutput(
+  plan: LegPlan,
+  options: Required<ParseOptions>,
+): Promise<LegOutput> {
+  const batch = await mergeLeg(plan, options);
+  function* lines(): Generator<string> {
+    yield toJsonLine(batch.leg, { tool: TOOL });
+    yield* batch.testLines;
+    for (const diagnostic of batch.diagnostics) yield toJsonLine(diagnostic, { tool: TOOL });
+  }
+  return { leg: batch.leg, diagnostics: batch.diagnostics, lines: lines() };
+}
+
+/**
+ * Merges every leg, in this thread or on `threads` worker threads, and yields them in plan
+ * order: what the stream's writer takes in turn.
+ */
+export async function* legsInOrder(
+  plans: readonly LegPlan[],
+  options: Required<ParseOptions>,
+  threads: number,
+): AsyncGenerator<LegOutput> {
+  if (threads <= 1 || plans.length < 2) {
+    for (const plan of plans) yield await mergeLegOutput(plan, options);
+    return;
+  }
+  yield* mergeOnWorkers(plans, options, Math.min(threads, plans.length));
+}
