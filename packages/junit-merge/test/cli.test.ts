@@ -324,7 +324,7 @@ describe('junit-merge CLI', () => {
     ],
     [
       ['--max-text', '0', 'a.xml'],
-      'junit-merge: --max-text must be a positive whole number, got: 0\n',
+      'junit-merge: --max-text must be a whole number from 1, got: 0\n',
     ],
     [
       ['--started-at', 'tuesday', 'a.xml'],

@@ -53,3 +53,7 @@ export { withLock } from './lock.js';
 export { redactUrl, redactUrls } from './redact.js';
 export { shellQuote } from './shell-quote.js';
 export { savedStreamFiles } from './saved-streams.js';
+export { command, defineTool } from './define-tool.js';
+export type { ToolArgs } from './define-tool.js';
+export * as opt from './option-kinds.js';
+export type { OptionKind } from './option-kinds.js';

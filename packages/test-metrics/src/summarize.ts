@@ -84,3 +84,12 @@ export function failedShare(leg: LegSummary): number {
   const ran = o.passed + o.failed + o.error + o.flaky;
   return ran === 0 ? 0 : (o.failed + o.error) / ran;
 }
+
+/** A run's summary as JSON: what `--format json` prints. */
+export function summaryJson(run: RunSummary): unknown {
+  return {
+    source: run.source,
+    startedAt: run.startedAt,
+    legs: [...run.legs.values()].map((leg) => ({ ...leg, suites: Object.fromEntries(leg.suites) })),
+  };
+}
