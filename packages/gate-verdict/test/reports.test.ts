@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type TestgateRecord, type VerdictDocument, globMatcher } from '@testgate/stream';
+import {
+  type TestgateRecord,
+  type VerdictDocument,
+  ValueError,
+  globMatcher,
+} from '@testgate/stream';
 import {
   decideVerdict,
   escapeMarkdown,
@@ -259,21 +264,22 @@ describe('globMatcher and parseBudgets', () => {
   });
 
   it.each([
-    ['{}', '--budgets b.json: expected an object with a "budgets" array, got: "{}"'],
+    ['{}', 'the file must be an object with a "budgets" array, got: "{}"'],
     [
       '{"budgets":[{"target":1,"hard":2}]}',
-      '--budgets b.json: budgets[0]: needs one of "leg" or "suite"',
+      'budgets[0] must be an object with one of "leg" or "suite"',
     ],
     [
       '{"budgets":[{"leg":"u","target":0,"hard":2}]}',
-      '--budgets b.json: budgets[0]: "target" must be a positive number of seconds, got: "0"',
+      'budgets[0].target must be a positive number of seconds, got: "0"',
     ],
     [
       '{"budgets":[{"leg":"u","target":5,"hard":2}]}',
-      '--budgets b.json: budgets[0]: "hard" (2) is below "target" (5)',
+      'budgets[0].hard must be at least its target (5), got: "2"',
     ],
-  ])('rejects %s', (text, message) => {
-    expect(() => parseBudgets(text, 'b.json')).toThrow(message);
+  ])('rejects %s, naming the field and not the flag it came from', (text, message) => {
+    expect(() => parseBudgets(text)).toThrow(ValueError);
+    expect(() => parseBudgets(text)).toThrow(message);
   });
 });
 

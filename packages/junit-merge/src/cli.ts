@@ -1,8 +1,8 @@
-import { ExitCode, cleanupOnSignal, defineTool, opt, readExpectedLegs } from '@testgate/stream';
+import { ExitCode, defineTool, opt, readExpectedLegs } from '@testgate/stream';
 import { findLegs } from './inputs.js';
 import { TOOL } from './merge.js';
 import { mergeRun, streamRecords, writeStream } from './merge-run.js';
-import { openOutput, writeJunit } from './output.js';
+import { intoOutput, writeJunit } from './output.js';
 import { MergeTotals } from './summary.js';
 
 /** Runs junit-merge with `argv` (without node and script) against the given process I/O. */
@@ -63,24 +63,16 @@ A file's leg is the first folder below the deepest folder holding all inputs
     const expect = args.expect && (await readExpectedLegs(args.expect, io.cwd));
     const { commit, branch, runId, runAttempt: attempt, startedAt } = args;
     const totals = new MergeTotals(args.strict);
-    const out = openOutput(args.output, io);
-    const release = cleanupOnSignal(() => out.discard());
-    try {
+    await intoOutput(args.output, io, async (out) => {
       const found = await findLegs(args._, args.leg, io, expect);
       const merged = mergeRun(found, {
         ...{ expect, maxText: args.maxText, jobs: args.jobs, env: io.env, now: io.now },
         run: { commit, branch, runId, attempt, startedAt },
       });
       const tallied = { run: merged.run, legs: totals.count(merged.legs) };
-      if (args.format === 'junit') await writeJunit(streamRecords(tallied), out.stream);
-      else await writeStream(tallied, out.stream);
-      out.commit();
-    } catch (error) {
-      out.discard();
-      throw error;
-    } finally {
-      release();
-    }
+      if (args.format === 'junit') await writeJunit(streamRecords(tallied), out);
+      else await writeStream(tallied, out);
+    });
     if (!args.quiet) totals.print(io);
     return ExitCode.ok;
   },

@@ -7,12 +7,13 @@ import {
   PipeClosedError,
   type TestgateRecord,
   UsageError,
+  cleanupOnSignal,
   replacingFile,
 } from '@testgate/stream';
 import { toJunitXml } from './junit-xml.js';
 
 /** Where the merged stream goes: stdout, or a file put in place only once it is whole. */
-export interface Output {
+interface Output {
   stream: Writable;
   /** The output is complete. */
   commit(): void;
@@ -20,7 +21,29 @@ export interface Output {
   discard(): void;
 }
 
-export function openOutput(path: string | undefined, io: CliIo): Output {
+/**
+ * Runs `write` on the output, stdout or the file `path`: the file takes the place of what
+ * was there only once `write` is done; a failure or a signal leaves it as it was.
+ */
+export async function intoOutput(
+  path: string | undefined,
+  io: CliIo,
+  write: (output: Writable) => Promise<void>,
+): Promise<void> {
+  const out = openOutput(path, io);
+  const release = cleanupOnSignal(() => out.discard());
+  try {
+    await write(out.stream);
+    out.commit();
+  } catch (error) {
+    out.discard();
+    throw error;
+  } finally {
+    release();
+  }
+}
+
+function openOutput(path: string | undefined, io: CliIo): Output {
   if (path === undefined || path === '-')
     return { stream: io.stdout as Writable, commit: () => {}, discard: () => {} };
   const file = replacingFile(resolve(io.cwd, path));

@@ -1,4 +1,4 @@
-import { UsageError } from '@testgate/stream';
+import { type OptionKind, UsageError, opt } from '@testgate/stream';
 
 const UNIT_SECONDS: Record<string, number> = { h: 3600, m: 60, s: 1 };
 
@@ -15,4 +15,11 @@ export function parseSeconds(text: string, flag: string): number {
       `${flag} must be a time like 4m, 90s or 1h30m, got: ${JSON.stringify(text)}`,
     );
   return seconds;
+}
+
+/** An option that takes such a time. */
+export function secondsOption(describe: string): OptionKind<number | undefined> {
+  return opt.option({ type: 'string', describe }, (value, name) =>
+    value === undefined ? undefined : parseSeconds(String(value), name),
+  );
 }

@@ -62,6 +62,34 @@ export class InputError extends ExitError {
   }
 }
 
+/**
+ * A value a library function refuses, said without naming where it came from (a flag, a
+ * file, a field of a request): `field` must be `expected`, `got` what it was. A CLI
+ * words it for its flag with `usageFor`.
+ */
+export class ValueError extends Error {
+  readonly field: string;
+  readonly expected: string;
+  readonly got: string | undefined;
+  readonly hint: string | undefined;
+
+  constructor(field: string, expected: string, got?: string, hint?: string) {
+    super(`${field} must be ${expected}${got === undefined ? '' : `, got: ${echo(got)}`}`);
+    this.name = 'ValueError';
+    this.field = field;
+    this.expected = expected;
+    this.got = got;
+    this.hint = hint;
+  }
+}
+
+/** A ValueError as the usage error of the flag (and its value) it came from; others as they are. */
+export function usageFor(source: string, error: unknown): unknown {
+  return error instanceof ValueError
+    ? new UsageError(`${source}${error.message}`, error.hint)
+    : error;
+}
+
 const ECHO_LIMIT = 200;
 
 /** Shortens echoed input so that one bad value cannot flood a terminal or a log. */

@@ -14,9 +14,11 @@ export {
   ExitError,
   UsageError,
   InputError,
+  ValueError,
   echo,
   formatError,
   formatPlace,
+  usageFor,
 } from './errors.js';
 export type { Place } from './errors.js';
 export {

@@ -22,14 +22,17 @@ export function option<T>(spec: Options, read: (value: unknown, flag: string) =>
 const got = (value: unknown): string =>
   typeof value === 'string' ? JSON.stringify(value) : String(value);
 
+/** `nargs: 1` takes the next word whatever it is: `--tests -` is stdin, not an empty value. */
 export function text(o: Described & { default: string }): OptionKind<string>;
-export function text(o: Described): OptionKind<string | undefined>;
-export function text(o: Described & { default?: string }): OptionKind<string | undefined> {
+export function text(o: Described & { nargs?: 1 }): OptionKind<string | undefined>;
+export function text(
+  o: Described & { default?: string; nargs?: 1 },
+): OptionKind<string | undefined> {
   return option({ type: 'string', ...o }, (value) => value as string | undefined);
 }
 
-/** A text option that may be given more than once. */
-export function texts(o: Described): OptionKind<string[] | undefined> {
+/** A text option that may be given more than once (`array`: and take several words). */
+export function texts(o: Described & { array?: true }): OptionKind<string[] | undefined> {
   return option({ type: 'string', ...o }, (value) =>
     value === undefined ? undefined : ([value].flat() as string[]),
   );
