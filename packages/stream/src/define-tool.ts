@@ -10,10 +10,12 @@ export type ToolArgs<O extends OptionKinds> = { [K in keyof O]: ReturnType<O[K][
   _: string[];
 };
 
-interface Command<O extends OptionKinds> {
+export interface Command<O extends OptionKinds> {
   /** As yargs writes it: `$0 [stream]` for the default command, `history` for another. */
   command: string;
   describe: string;
+  /** What the command's named positionals are, for its help. */
+  positionals?: Record<string, string>;
   options: O;
   examples?: Array<[string, string]>;
   run(args: ToolArgs<O>, io: CliIo): Promise<number>;
@@ -86,6 +88,8 @@ export function defineTool<O extends OptionKinds>(
         for (const command of tool.commands)
           parser.command(command.command, command.describe, (y) => {
             chosen = command;
+            for (const [name, describe] of Object.entries(command.positionals ?? {}))
+              y.positional(name, { type: 'string', describe });
             withOptions(y, command.options);
             for (const [line, what] of command.examples ?? []) y.example(line, what);
             return y;

@@ -56,10 +56,10 @@ export function int({
   });
 }
 
-/** A share between 0 and 1. */
+/** A share strictly between 0 and 1. */
 export function rate(o: Described & { default: number }): OptionKind<number> {
   return option({ type: 'number', ...o }, (value, name) => {
-    if (typeof value !== 'number' || !(value >= 0 && value <= 1))
+    if (typeof value !== 'number' || !(value > 0 && value < 1))
       throw new UsageError(`${name} must be a rate between 0 and 1, got: ${got(value)}`);
     return value;
   });

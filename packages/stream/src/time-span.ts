@@ -15,3 +15,10 @@ export function parseTimeSpan(text: string): number | undefined {
   const value = Number(m[1]) * UNITS[m[2]!]!;
   return value > 0 ? value : undefined;
 }
+
+/** A length of time as the CLIs write it back: in days, hours or minutes, the largest whole. */
+export function formatTimeSpan(ms: number): string {
+  for (const unit of ['d', 'h'] as const)
+    if (ms % UNITS[unit]! === 0) return `${ms / UNITS[unit]!}${unit}`;
+  return `${Math.round(ms / UNITS.m!)}m`;
+}
