@@ -422,7 +422,9 @@ describe('flake-detect: bad input', () => {
   it('a bad --window is a usage error', async () => {
     const result = await runFlakeDetect(['--window', '30 days'], '', dir);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/--window must be a length of time like 30d, 12h, 8w or 90m, got: "30 days"/);
+    expect(result.stderr).toMatch(
+      /--window must be a length of time like 30d, 12h, 8w or 90m, got: "30 days"/,
+    );
   });
 
   it('an unreachable Postgres is a clear error, not a stack trace, and the stream is cut so the gate fails closed', async () => {
