@@ -100,7 +100,8 @@ const setup = spawnSync(process.execPath, [join(root, 'scripts/setup.mjs')], { s
 if (setup.status !== 0) process.exit(setup.status ?? 2);
 // Only now is the workspace installed and built (a fresh clone has neither): what needs
 // its packages is loaded after the setup.
-const { parseLedger, selectArgs, utcDay } = await import('@testgate/quarantine-filter');
+const { parseLedger, selectArgs } = await import('@testgate/quarantine-filter');
+const { utcDay } = await import('@testgate/stream');
 const { legLine, runLegs } = await import('./demo/schedule.mjs');
 const { planUnitShards } = await import('./demo/shards.mjs');
 

@@ -1,15 +1,17 @@
-import type {
-  DiagnosticRecord,
-  FlakeRecentRun,
-  FlakeVerdict,
-  HistoryEntry,
-  LegRecord,
-  QuarantineLedger,
-  RunRecord,
-  TestRecord,
-  TestgateRecord,
+import {
+  type DiagnosticRecord,
+  type FlakeRecentRun,
+  type FlakeVerdict,
+  type HistoryEntry,
+  type LegRecord,
+  type QuarantineLedger,
+  type RunRecord,
+  type TestRecord,
+  type TestgateRecord,
+  addDays,
+  compileLedger,
+  utcDay,
 } from '@testgate/stream';
-import { addDays, compileLedger, utcDay } from '@testgate/quarantine-filter';
 import { classify, cleanStreak } from './classify.js';
 import { configurationOf } from './equivalent-legs.js';
 import { cleanCommitsNeeded } from './estimate.js';

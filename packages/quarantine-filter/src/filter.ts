@@ -1,12 +1,13 @@
-import type {
-  DiagnosticRecord,
-  QuarantineEntry,
-  QuarantineLedger,
-  TestRecord,
-  TestgateRecord,
+import {
+  type CompiledEntry,
+  type DiagnosticRecord,
+  type QuarantineEntry,
+  type QuarantineLedger,
+  type TestRecord,
+  type TestgateRecord,
+  compileLedger,
+  daysBetween,
 } from '@testgate/stream';
-import { daysBetween } from './dates.js';
-import { type CompiledEntry, compileLedger } from './match.js';
 
 export const TOOL = 'quarantine-filter';
 

@@ -2,12 +2,14 @@ import {
   type QuarantineEntry,
   type QuarantineLedger,
   UsageError,
+  daysBetween,
   globMatcher,
 } from '@testgate/stream';
-import { daysBetween } from './dates.js';
 
 export type Lane = 'blocking' | 'quarantine';
-export type Runner = 'vitest' | 'jest' | 'pytest' | 'playwright' | 'go' | 'ids';
+/** The runners whose command line select writes. */
+export const RUNNERS = ['vitest', 'jest', 'pytest', 'playwright', 'go', 'ids'] as const;
+export type Runner = (typeof RUNNERS)[number];
 
 export interface SelectOptions {
   lane: Lane;

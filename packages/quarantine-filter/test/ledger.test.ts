@@ -158,15 +158,15 @@ describe('the commands', () => {
   it.each([
     [
       ['add', '--test', 'a', '--reason', 'r', '--days', '3'],
-      'quarantine-filter: add needs --owner: every quarantine has a test, an owner and a reason\n',
+      'quarantine-filter: --owner must be given: every quarantine has a test, an owner and a reason\n',
     ],
     [
       ['add', '--test', 'a', '--owner', 'o', '--reason', 'r'],
-      'quarantine-filter: add needs a deadline: --days N or --deadline YYYY-MM-DD (one of them)\nhint: a quarantine is not a parking lot\n',
+      'quarantine-filter: --deadline must be given, as a date or as a number of days from today (one of the two)\nhint: a quarantine is not a parking lot\n',
     ],
     [
       ['add', '--test', 'a', '--owner', 'o', '--reason', 'r', '--deadline', '2026-12-31'],
-      'quarantine-filter: --deadline 2026-12-31 is 60 days away, more than --max-days 30\nhint: fix sooner, or raise --max-days deliberately\n',
+      'quarantine-filter: --deadline must be at most 30 days away (it is 60), got: "2026-12-31"\nhint: fix sooner, or raise the longest allowed quarantine deliberately\n',
     ],
     [
       ['remove', '--test', 'nope'],

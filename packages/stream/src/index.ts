@@ -59,3 +59,7 @@ export { command, defineTool } from './define-tool.js';
 export type { Command, ToolArgs } from './define-tool.js';
 export * as opt from './option-kinds.js';
 export type { OptionKind } from './option-kinds.js';
+export { formatLedger, parseLedger, readLedgerFile } from './ledger.js';
+export { compileLedger } from './ledger-match.js';
+export type { CompiledEntry } from './ledger-match.js';
+export { addDays, daysBetween, isCalendarDate, utcDay } from './dates.js';

@@ -24,9 +24,10 @@ const got = (value: unknown): string =>
 
 /** `nargs: 1` takes the next word whatever it is: `--tests -` is stdin, not an empty value. */
 export function text(o: Described & { default: string }): OptionKind<string>;
+export function text(o: Described & { demandOption: true }): OptionKind<string>;
 export function text(o: Described & { nargs?: 1 }): OptionKind<string | undefined>;
 export function text(
-  o: Described & { default?: string; nargs?: 1 },
+  o: Described & { default?: string; nargs?: 1; demandOption?: true },
 ): OptionKind<string | undefined> {
   return option({ type: 'string', ...o }, (value) => value as string | undefined);
 }
@@ -112,7 +113,7 @@ export function timestamp(o: Described): OptionKind<string | undefined> {
 
 export function oneOf<const V extends readonly string[]>(
   values: V,
-  o: Described & { default: V[number] },
+  o: Described & ({ default: V[number] } | { demandOption: true }),
 ): OptionKind<V[number]>;
 export function oneOf<const V extends readonly string[]>(
   values: V,
@@ -120,7 +121,7 @@ export function oneOf<const V extends readonly string[]>(
 ): OptionKind<V[number] | undefined>;
 export function oneOf<const V extends readonly string[]>(
   values: V,
-  o: Described & { default?: V[number] },
+  o: Described & { default?: V[number]; demandOption?: true },
 ): OptionKind<V[number] | undefined> {
   return option({ choices: values, ...o }, (value) => value as V[number] | undefined);
 }

@@ -10,10 +10,10 @@ import {
   opt,
   oneLine,
   openStreamInput,
+  readLedgerFile,
   readRecords,
   writeFileAtomically,
 } from '@testgate/stream';
-import { readLedgerFile } from '@testgate/quarantine-filter';
 import { FlakeDetector, TOOL } from '../detect.js';
 import { globalOptions, withStore } from './global.js';
 import { loadHistory } from '../load-history.js';

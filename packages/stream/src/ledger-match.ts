@@ -1,4 +1,5 @@
-import { type QuarantineEntry, type QuarantineLedger, globMatcher } from '@testgate/stream';
+import type { QuarantineEntry, QuarantineLedger } from './generated/quarantine-types.js';
+import { globMatcher } from './glob.js';
 
 /** A ledger entry ready to match test ids and legs. */
 export interface CompiledEntry {

@@ -1,17 +1,14 @@
-import {
-  type QuarantineEntry,
-  type QuarantineLedger,
-  InputError,
-  validateQuarantineLedger,
-} from '@testgate/stream';
 import { readFile } from 'node:fs/promises';
+import { InputError } from './errors.js';
+import type { QuarantineEntry, QuarantineLedger } from './generated/quarantine-types.js';
+import { validateQuarantineLedger } from './validate.js';
 import { isCalendarDate } from './dates.js';
 
 const HINT =
   'each entry needs "test", "reason", "owner", "quarantinedDate" and "deadline" (YYYY-MM-DD)';
 
 /** What an absent ledger holds: nothing is quarantined. */
-export const EMPTY_LEDGER_TEXT = '{ "quarantined": [] }';
+const EMPTY_LEDGER_TEXT = '{ "quarantined": [] }';
 
 /**
  * Reads the ledger file at `path` (`file` names it in messages); a file that cannot be read

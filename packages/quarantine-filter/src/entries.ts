@@ -1,5 +1,12 @@
-import { type QuarantineEntry, type QuarantineLedger, UsageError } from '@testgate/stream';
-import { addDays, daysBetween, isCalendarDate } from './dates.js';
+import {
+  type QuarantineEntry,
+  type QuarantineLedger,
+  UsageError,
+  ValueError,
+  addDays,
+  daysBetween,
+  isCalendarDate,
+} from '@testgate/stream';
 
 export interface AddRequest {
   test?: string | undefined;
@@ -13,7 +20,8 @@ export interface AddRequest {
 
 /**
  * Adds an entry; refuses one without owner, reason or deadline, with a deadline in the
- * past or more than `maxDays` away, or for a test (and legs) already quarantined.
+ * past or more than `maxDays` away (a ValueError naming the request's field), or for a
+ * test (and legs) already quarantined.
  */
 export function addEntry(
   ledger: QuarantineLedger,
@@ -21,29 +29,28 @@ export function addEntry(
   today: string,
   maxDays: number,
 ): QuarantineLedger {
-  const missing = (['test', 'owner', 'reason'] as const).filter((key) => !request[key]?.trim());
-  if (missing.length > 0)
-    throw new UsageError(
-      `add needs ${missing.map((k) => `--${k}`).join(', ')}: every quarantine has a test, an owner and a reason`,
-    );
-  if ((request.days === undefined) === (request.deadline === undefined)) {
-    throw new UsageError(
-      'add needs a deadline: --days N or --deadline YYYY-MM-DD (one of them)',
+  for (const key of ['test', 'owner', 'reason'] as const)
+    if (!request[key]?.trim())
+      throw new ValueError(key, 'given: every quarantine has a test, an owner and a reason');
+  if ((request.days === undefined) === (request.deadline === undefined))
+    throw new ValueError(
+      'deadline',
+      'given, as a date or as a number of days from today (one of the two)',
+      undefined,
       'a quarantine is not a parking lot',
     );
-  }
-  if (request.days !== undefined && (!Number.isInteger(request.days) || request.days < 1)) {
-    throw new UsageError(`--days must be a whole number from 1, got: ${String(request.days)}`);
-  }
+  if (request.days !== undefined && (!Number.isInteger(request.days) || request.days < 1))
+    throw new ValueError('days', 'a whole number from 1', String(request.days));
   const deadline = request.deadline ?? addDays(today, request.days!);
-  if (!isCalendarDate(deadline))
-    throw new UsageError(`--deadline must be a date YYYY-MM-DD, got: ${JSON.stringify(deadline)}`);
+  if (!isCalendarDate(deadline)) throw new ValueError('deadline', 'a date YYYY-MM-DD', deadline);
   const days = daysBetween(today, deadline);
-  if (days < 1) throw new UsageError(`--deadline ${deadline} is not after today (${today})`);
+  if (days < 1) throw new ValueError('deadline', `after today (${today})`, deadline);
   if (days > maxDays)
-    throw new UsageError(
-      `--deadline ${deadline} is ${days} days away, more than --max-days ${maxDays}`,
-      'fix sooner, or raise --max-days deliberately',
+    throw new ValueError(
+      'deadline',
+      `at most ${maxDays} days away (it is ${days})`,
+      deadline,
+      'fix sooner, or raise the longest allowed quarantine deliberately',
     );
   const legs = request.legs && request.legs.length > 0 ? [...request.legs].sort() : undefined;
   const same = ledger.quarantined.find(
