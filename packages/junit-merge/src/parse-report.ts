@@ -70,8 +70,8 @@ interface OpenResult {
 }
 
 const PLAIN_SECONDS = /^\d+(\.\d*)?$/;
-// Times repeat (milliseconds, mostly under a second): each distinct one is read once.
-const PLAIN_TIMES = new Map<string, number>();
+// Times repeat (milliseconds, mostly under a second): each distinct one of a report is
+// read once. Up to this many per report.
 const MAX_PLAIN_TIMES = 4096;
 const NO_FILE: [undefined, undefined] = [undefined, undefined];
 
@@ -120,6 +120,7 @@ export class ReportParser {
   #topSuiteTime = 0;
   #topSuiteTimeSeen = false;
   #earliest: string | undefined;
+  readonly #plainTimes = new Map<string, number>();
   #dialect: Dialect | undefined;
   #case: OpenCase | undefined;
   #result: OpenResult | undefined;
@@ -503,11 +504,11 @@ export class ReportParser {
   #time(raw: string | undefined): number | undefined {
     if (raw === undefined) return undefined;
     // The common case first, without allocating: plain seconds, most of them seen before.
-    const known = PLAIN_TIMES.get(raw);
+    const known = this.#plainTimes.get(raw);
     if (known !== undefined) return known;
     const seconds = +raw;
     if (seconds >= 0 && seconds <= MAX_SECONDS && PLAIN_SECONDS.test(raw)) {
-      if (PLAIN_TIMES.size < MAX_PLAIN_TIMES) PLAIN_TIMES.set(raw, seconds);
+      if (this.#plainTimes.size < MAX_PLAIN_TIMES) this.#plainTimes.set(raw, seconds);
       return seconds;
     }
     const parsed = parseTime(raw);

@@ -56,8 +56,7 @@ export class RepeatedJson {
  * JSON.stringify gives for its record (same keys in the same order), made without the
  * record, and valid by construction (every string JSON-escaped, a duration the parser
  * only lets through finite and non-negative, a line of 1 or more), so not validated again:
- * 98% of a typical run's tests, and a third of the time spent writing them. Undefined for
- * any other testcase.
+ * most of a run's tests. Undefined for any other testcase.
  */
 export function plainLine(
   idJson: string,

@@ -98,8 +98,8 @@ function nameAt(buf: Buffer, start: number, end: number): string {
 }
 
 // Numbers are most of a report's attribute values (time, line, tests) and repeat: each
-// distinct one becomes a string once, found again by a key made of its bytes.
-const NUMBERS = new Map<number, string>();
+// distinct one of a document becomes a string once, found again by a key made of its
+// bytes. Up to this many per document.
 const MAX_NUMBERS = 4096;
 
 // The characters of a number, 4 bits each; -1 for any other byte.
@@ -126,7 +126,7 @@ function numberKey(buf: Buffer, start: number, end: number): number {
 const ATTRIBUTE_BREAKS = /\r\n|[\r\n\t]/g;
 
 /** An attribute value from its quoted bytes, whitespace normalised and entities decoded. */
-function valueAt(buf: Buffer, start: number, end: number): string {
+function valueAt(buf: Buffer, start: number, end: number, numbers: Map<number, string>): string {
   const key = numberKey(buf, start, end);
   if (key === -1) {
     const raw = buf.toString('utf8', start, end);
@@ -136,10 +136,10 @@ function valueAt(buf: Buffer, start: number, end: number): string {
         : raw,
     );
   }
-  let value = NUMBERS.get(key);
+  let value = numbers.get(key);
   if (value === undefined) {
     value = buf.toString('latin1', start, end);
-    if (NUMBERS.size < MAX_NUMBERS) NUMBERS.set(key, value);
+    if (numbers.size < MAX_NUMBERS) numbers.set(key, value);
   }
   return value;
 }
@@ -185,6 +185,7 @@ export class XmlScanner {
   #rootClosed = false;
   #inCdata = false;
   #failed = false;
+  readonly #numbers = new Map<number, string>();
 
   constructor(events: XmlEvents) {
     this.#events = events;
@@ -394,7 +395,7 @@ export class XmlScanner {
       if (quote !== DQUOTE && quote !== SQUOTE) break;
       const close = buf.indexOf(quote, i + 1);
       if (close === -1) return 'more';
-      attrs[nameAt(buf, nameStart, attrEnd)] = valueAt(buf, i + 1, close);
+      attrs[nameAt(buf, nameStart, attrEnd)] = valueAt(buf, i + 1, close, this.#numbers);
       i = close + 1;
     }
     this.#fail('malformed', `<${name}> has a malformed attribute`, this.#base + i);
