@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestgateRecord } from '@testgate/stream';
-import { memoryIo } from '../../stream/test/_helpers.js';
+import { memoryIo } from '../../../test-support/memory-io.js';
 import { main } from '../src/cli.js';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
-import { memoryIo } from '../../stream/test/_helpers.js';
+import { memoryIo } from '../../../test-support/memory-io.js';
 
 async function gate(argv: string[], stdin?: string) {
   const mem = memoryIo(stdin === undefined ? {} : { stdin });

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type TestgateRecord, validateRecord } from '@testgate/stream';
 import { main } from '../src/cli.js';
-import { memoryIo } from '../../stream/test/_helpers.js';
+import { memoryIo } from '../../../test-support/memory-io.js';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
 import { formatLedger, parseLedger } from '../src/index.js';
-import { memoryIo } from '../../stream/test/_helpers.js';
+import { memoryIo } from '../../../test-support/memory-io.js';
 
 let dir: string;
 beforeEach(() => {

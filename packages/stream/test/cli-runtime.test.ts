@@ -10,7 +10,7 @@ import {
   stderrColors,
   UsageError,
 } from '../src/index.js';
-import { memoryIo } from './_helpers.js';
+import { memoryIo } from '../../../test-support/memory-io.js';
 
 describe('runMain', () => {
   it('prints an expected error as one line with its place and hint, no stack', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExitCode, command, defineTool, opt } from '../src/index.js';
-import { memoryIo } from './_helpers.js';
+import { memoryIo } from '../../../test-support/memory-io.js';
 
 const options = {
   count: opt.int({ min: 0, default: 3, describe: 'How many' }),

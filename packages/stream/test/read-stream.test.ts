@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { InputError, readLineBatches, readRecords, type TestgateRecord } from '../src/index.js';
-import { lines } from './_helpers.js';
+import { lines } from '../../../test-support/memory-io.js';
 
 const run = { type: 'run', version: 1, tool: 'junit-merge' };
 const test = {

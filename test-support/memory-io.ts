@@ -1,5 +1,6 @@
+// Test helpers every package's suite shares: an in-memory process for running a CLI in-process.
 import { PassThrough, Readable } from 'node:stream';
-import type { CliIo } from '../src/index.js';
+import type { CliIo } from '../packages/stream/src/index.js';
 
 /** An in-memory process for in-process CLI tests: pinned environment and clock. */
 export function memoryIo(
