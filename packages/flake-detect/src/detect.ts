@@ -9,6 +9,7 @@ import {
   type TestRecord,
   type TestgateRecord,
   addDays,
+  asOneStream,
   compileLedger,
   utcDay,
 } from '@testgate/stream';
@@ -195,17 +196,10 @@ export class FlakeDetector {
   /** The first pass: every record kept aside, and what labelling needs of the run. */
   async #readRun(records: AsyncIterable<TestgateRecord>, spill: RecordSpill): Promise<ReadRun> {
     let first: TestgateRecord | undefined;
-    let seenRun = false;
     const legs = new Map<string, LegRecord>();
     const testSeconds = new Map<string, number>();
     const ran = new RunOutcomes();
-    for await (const record of records) {
-      if (record.type === 'end') continue;
-      if (record.type === 'run') {
-        // Concatenated streams become one: the first run record speaks for them.
-        if (seenRun) continue;
-        seenRun = true;
-      }
+    for await (const record of asOneStream(records)) {
       first ??= record;
       if (record.type === 'leg') {
         this.#legs++;

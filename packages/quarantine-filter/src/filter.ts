@@ -5,6 +5,7 @@ import {
   type QuarantineLedger,
   type TestRecord,
   type TestgateRecord,
+  asOneStream,
   compileLedger,
   daysBetween,
 } from '@testgate/stream';
@@ -68,14 +69,7 @@ export async function* applyQuarantine(
   let ran = 0;
   let failedOutside = 0;
   let excused = 0;
-  let seenRun = false;
-  for await (const record of records) {
-    if (record.type === 'end') continue;
-    if (record.type === 'run') {
-      // Concatenated streams become one: the first run record speaks for them.
-      if (seenRun) continue;
-      seenRun = true;
-    }
+  for await (const record of asOneStream(records)) {
     if (record.type !== 'test') {
       yield record;
       continue;

@@ -29,7 +29,7 @@ export {
   validateVerdict,
 } from './validate.js';
 export type { Validation } from './validate.js';
-export { readLineBatches, readRecords } from './read-stream.js';
+export { asOneStream, readLineBatches, readRecords } from './read-stream.js';
 export type { ReadOptions } from './read-stream.js';
 export { RecordWriter, PipeClosedError, toJsonLine } from './write-stream.js';
 export type { WriterOptions } from './write-stream.js';

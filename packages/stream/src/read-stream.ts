@@ -190,3 +190,18 @@ export async function* readRecords(
     );
   }
 }
+
+/**
+ * Concatenated streams as one: the first run record speaks for them, and the `end`
+ * records go (the stage writing the result writes its own).
+ */
+export async function* asOneStream(
+  records: AsyncIterable<TestgateRecord>,
+): AsyncGenerator<TestgateRecord> {
+  let seenRun = false;
+  for await (const record of records) {
+    if (record.type === 'end' || (record.type === 'run' && seenRun)) continue;
+    if (record.type === 'run') seenRun = true;
+    yield record;
+  }
+}

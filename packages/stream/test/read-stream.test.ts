@@ -1,6 +1,12 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { InputError, readLineBatches, readRecords, type TestgateRecord } from '../src/index.js';
+import {
+  InputError,
+  asOneStream,
+  readLineBatches,
+  readRecords,
+  type TestgateRecord,
+} from '../src/index.js';
 import { lines } from '../../../test-support/memory-io.js';
 
 const run = { type: 'run', version: 1, tool: 'junit-merge' };
@@ -150,3 +156,23 @@ describe('readRecords', () => {
     expect(error.place).toMatchObject({ file: 'in.jsonl', line: 1 });
   });
 });
+
+describe('asOneStream', () => {
+  it('reads concatenated streams as one: the first run record, no end records', async () => {
+    async function* records() {
+      yield* [
+        { type: 'run', version: 1, tool: 'a', commit: 'c1' },
+        { type: 'leg', name: 'x', status: 'empty', files: [], counts: zero },
+        { type: 'end', tool: 'a', records: 2 },
+        { type: 'run', version: 1, tool: 'a', commit: 'c2' },
+        { type: 'leg', name: 'y', status: 'empty', files: [], counts: zero },
+        { type: 'end', tool: 'a', records: 2 },
+      ] as TestgateRecord[];
+    }
+    const seen = [];
+    for await (const r of asOneStream(records()))
+      seen.push(r.type === 'run' ? `run ${r.commit}` : r.type === 'leg' ? `leg ${r.name}` : r.type);
+    expect(seen).toEqual(['run c1', 'leg x', 'leg y']);
+  });
+});
+const zero = { tests: 0, passed: 0, failed: 0, error: 0, skipped: 0, flaky: 0 };
