@@ -122,7 +122,7 @@ describe('the README pipe on a first run', () => {
     const lines = r.stderr.trimEnd().split('\n');
     // flake-detect's usage error, then one line from each later stage about the stream.
     expect(lines.filter((l) => l.startsWith('flake-detect:'))).toEqual([
-      'flake-detect: --window must be like 30d, 12h or 8w, got: "nonsense"',
+      'flake-detect: --window must be a length of time like 30d, 12h, 8w or 90m, got: "nonsense"',
     ]);
     expect(lines.filter((l) => / -: /.test(l))).toEqual([
       'quarantine-filter: -: empty input: no records (the stage before this one stopped: its own error says why)',

@@ -274,6 +274,57 @@ describe.each(Object.entries(stores))('flake-detect with a %s history', (_, loca
     expect(JSON.parse(readFileSync(join(dir, 'p.json'), 'utf8'))).toEqual([]);
   });
 
+  it('history --import adds what --export wrote, once, only in the window, and nothing from a damaged file', async () => {
+    const source = join(dir, 'source-history');
+    const from = (input: string) =>
+      runFlakeDetect(['--history', source, '--record', '--window', '90d'], input, dir);
+    await from(
+      run({ commit: 'old', run: '1', hoursAgo: 24 * 40, legs: { unit: { a: 'passed' } } }),
+    );
+    await from(
+      run({ commit: 'c2', run: '2', hoursAgo: 2, legs: { unit: { a: 'failed', b: 'passed' } } }),
+    );
+    await from(
+      run({ commit: 'c3', run: '3', hoursAgo: 1, legs: { unit: { a: 'passed', b: 'passed' } } }),
+    );
+    const exported = await runFlakeDetect(
+      ['history', '--export', '--history', source, '--window', '90d', '-o', 'all.jsonl'],
+      '',
+      dir,
+    );
+    expect(exported.code).toBe(0);
+    const importAll = () =>
+      runFlakeDetect(['history', '--import', 'all.jsonl', '--history', history], '', dir);
+    const first = await importAll();
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(
+      /imported 4 entries of 2 run attempt\(s\) from all\.jsonl into .*; left out 0 of run attempts the history holds already, 1 before /,
+    );
+    const again = await importAll();
+    expect(again.stderr).toMatch(
+      /imported 0 entries of 0 run attempt\(s\).*left out 4 of run attempts/,
+    );
+    const window = await runFlakeDetect(['history', '--export', '--history', history], '', dir);
+    const inWindow = readFileSync(join(dir, 'all.jsonl'), 'utf8').split('\n').slice(1).join('\n');
+    expect(window.stdout).toBe(inWindow);
+    // The imported history is read as the recorded one: a is flaky on it.
+    const labelled = await detect(
+      run({ commit: 'c4', run: '4', hoursAgo: 0.5, legs: { unit: { a: 'passed' } } }),
+    );
+    expect(labelled.stderr).toMatch(/history: 2 runs in 30d/);
+
+    writeFileSync(join(dir, 'bad.jsonl'), `${window.stdout.split('\n')[0]}\n{"id": "x"}\n`);
+    const bad = await runFlakeDetect(
+      ['history', '--import', 'bad.jsonl', '--history', history],
+      '',
+      dir,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /^flake-detect: bad\.jsonl:2: history entry .*\nhint: fix or remove that line, and import again: nothing was imported\n$/,
+    );
+  });
+
   it('history --export writes the window in time order and --prune drops what is older', async () => {
     await detect(
       run({ commit: 'old', run: '1', hoursAgo: 24 * 40, legs: { unit: { a: 'passed' } } }),

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import {
   type CliIo,
+  type HistoryEntry,
   ExitCode,
   UsageError,
   command,
@@ -8,10 +9,11 @@ import {
   writeFileAtomically,
 } from '@testgate/stream';
 import { TOOL } from '../detect.js';
+import { readHistoryFile } from '../stores/jsonl-file.js';
 import type { HistoryStore } from '../stores/store.js';
 import { globalOptions, withStore } from './global.js';
 
-/** `flake-detect history`: prune or export the history. */
+/** `flake-detect history`: prune, export or import the history. */
 export const historyCommand = command(globalOptions, {
   command: 'history',
   describe: 'Maintain the history',
@@ -19,10 +21,17 @@ export const historyCommand = command(globalOptions, {
     prune: opt.flag({ describe: 'Drop entries older than the window' }),
     export: opt.flag({ describe: 'Write the entries in the window as JSON Lines' }),
     output: opt.text({ alias: 'o', describe: 'Export to this file' }),
+    import: opt.text({
+      describe: 'Add the entries of FILE (what --export writes) that fall in the window',
+    }),
   },
   examples: [
     ['$0 history --prune --window 30d', 'keep 30 days'],
     ['$0 history --export -o history.jsonl', 'a copy of the window'],
+    [
+      '$0 history --import old.jsonl --history "$HISTORY_DATABASE_URL"',
+      'move a history into Postgres',
+    ],
   ],
   run: (args, io) => withStore(args.history, io.cwd, (store) => maintain(args, store, io)),
 });
@@ -34,16 +43,26 @@ export interface HistoryRequest {
   prune: boolean;
   export: boolean;
   output: string | undefined;
+  import: string | undefined;
 }
 
-/** Prunes the store to the window, or exports the window's entries in time order. */
+/** Prunes the store to the window, exports the window's entries in time order, or imports some. */
 export async function maintain(
   args: HistoryRequest,
   store: HistoryStore,
   io: CliIo,
 ): Promise<number> {
-  if (args.prune === args.export) throw new UsageError('history needs --prune or --export');
+  if ([args.prune, args.export, args.import !== undefined].filter(Boolean).length !== 1)
+    throw new UsageError('history needs one of --prune, --export and --import FILE');
   const since = new Date(io.now().getTime() - args.window).toISOString();
+  if (args.import !== undefined) {
+    const counts = await importEntries(store, resolve(io.cwd, args.import), args.import, since);
+    io.stderr.write(
+      `${TOOL}: imported ${counts.imported} entries of ${counts.runs} run attempt(s) from ${args.import} into ${store.name}` +
+        `; left out ${counts.known} of run attempts the history holds already, ${counts.old} before ${since}\n`,
+    );
+    return ExitCode.ok;
+  }
   if (args.prune) {
     const dropped = await store.prune(since);
     io.stderr.write(`${TOOL}: dropped ${dropped} entries before ${since} from ${store.name}\n`);
@@ -59,6 +78,43 @@ export async function maintain(
   if (output) await writeFileAtomically(resolve(io.cwd, output), text);
   else io.stdout.write(text);
   return ExitCode.ok;
+}
+
+const IMPORT_HINT = 'fix or remove that line, and import again: nothing was imported';
+// Entries handed to the store at a time: a bounded amount in memory, whatever the file.
+const IMPORT_BATCH = 10_000;
+
+/**
+ * Adds a file's history entries to the store: only those in the window, and only of run
+ * attempts the store does not hold yet, so that importing the same file twice, or runs
+ * already recorded, counts nothing twice. The whole file is checked before anything is
+ * added: a bad line imports nothing.
+ */
+async function importEntries(store: HistoryStore, path: string, shown: string, since: string) {
+  for await (const batch of readHistoryFile(path, shown, IMPORT_HINT)) void batch;
+  const attempt = (e: HistoryEntry): string => `${e.run}\u0000${e.attempt}`;
+  const held = new Set<string>();
+  for await (const batch of store.read(since)) for (const entry of batch) held.add(attempt(entry));
+  const counts = { imported: 0, runs: 0, known: 0, old: 0 };
+  const added = new Set<string>();
+  let pending: HistoryEntry[] = [];
+  for await (const batch of readHistoryFile(path, shown, IMPORT_HINT))
+    for (const entry of batch) {
+      if (entry.time < since) counts.old++;
+      else if (held.has(attempt(entry))) counts.known++;
+      else {
+        added.add(attempt(entry));
+        pending.push(entry);
+        counts.imported++;
+        if (pending.length >= IMPORT_BATCH) {
+          await store.append(pending, since);
+          pending = [];
+        }
+      }
+    }
+  if (pending.length > 0) await store.append(pending, since);
+  counts.runs = added.size;
+  return counts;
 }
 
 function compare(a: string, b: string): number {

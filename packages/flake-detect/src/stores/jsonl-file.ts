@@ -6,8 +6,17 @@ import {
   validateHistoryEntry,
 } from '@testgate/stream';
 
-/** A history file's entries, validated, a read chunk's lines at a time. */
-export async function* readHistoryFile(file: string): AsyncGenerator<HistoryEntry[]> {
+const DAMAGED = 'the history is damaged: remove that line (or the file) and record again';
+
+/**
+ * A history file's entries, validated, a read chunk's lines at a time; a bad line is an
+ * InputError at `shown`:line, with `hint`.
+ */
+export async function* readHistoryFile(
+  file: string,
+  shown = file,
+  hint = DAMAGED,
+): AsyncGenerator<HistoryEntry[]> {
   let line = 0;
   const chunks = createReadStream(file, { highWaterMark: 1 << 20 });
   for await (const lines of readLineBatches(chunks)) {
@@ -19,10 +28,11 @@ export async function* readHistoryFile(file: string): AsyncGenerator<HistoryEntr
       try {
         value = JSON.parse(text);
       } catch {
-        throw damaged(file, line, 'not JSON');
+        throw new InputError('history entry not JSON', { file: shown, line }, hint);
       }
       const valid = validateHistoryEntry(value);
-      if (!valid.ok) throw damaged(file, line, valid.problem);
+      if (!valid.ok)
+        throw new InputError(`history entry ${valid.problem}`, { file: shown, line }, hint);
       batch.push(value as HistoryEntry);
     }
     yield batch;
@@ -31,12 +41,4 @@ export async function* readHistoryFile(file: string): AsyncGenerator<HistoryEntr
 
 export function toLines(entries: HistoryEntry[]): string {
   return entries.map((e) => `${JSON.stringify(e)}\n`).join('');
-}
-
-function damaged(file: string, line: number, problem: string): InputError {
-  return new InputError(
-    `history entry ${problem}`,
-    { file, line },
-    'the history is damaged: remove that line (or the file) and record again',
-  );
 }
