@@ -11,6 +11,7 @@ import { isFailing } from './dialects/dialect.js';
 import { type Dialect, dialectNamed } from './dialects/index.js';
 import { joinId, testKey } from './identity.js';
 import { RepeatedJson, plainLine, suiteOf } from './plain-line.js';
+import { signatureOf, signatureText } from './signature.js';
 import {
   type DiagnosticDraft,
   type ParsedCase,
@@ -630,6 +631,7 @@ function attemptsOf(testcase: ParsedCase, into: Attempt[]): void {
     const [worst, ...rest] = own as [ParsedResult, ...ParsedResult[]];
     main.outcome = outcomeOf(worst);
     copyResult(worst, main);
+    sign(main);
     if (rest.length > 0) main.more = rest.map(moreResult);
   }
   if (testcase.duration !== undefined) main.duration = testcase.duration;
@@ -669,10 +671,18 @@ function resultAttempt(result: ParsedResult, report: string): Attempt {
   const attempt: Attempt = { outcome: outcomeOf(result) };
   if (result.duration !== undefined) attempt.duration = result.duration;
   copyResult(result, attempt);
+  sign(attempt);
   if (result.stdout !== undefined) attempt.stdout = result.stdout;
   if (result.stderr !== undefined) attempt.stderr = result.stderr;
   attempt.report = report;
   return attempt;
+}
+
+/** A failed or errored attempt's signature, and the normalised failure it was made from. */
+function sign(attempt: Attempt): void {
+  if (attempt.outcome !== 'failed' && attempt.outcome !== 'error') return;
+  attempt.signatureText = signatureText(attempt);
+  attempt.signature = signatureOf(attempt.signatureText);
 }
 
 function round(seconds: number): number {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toJsonLine } from '@testgate/stream';
 import { foldOutcome } from '@testgate/stream';
 import { LegFolder } from '../src/fold.js';
+import { signatureOf } from '../src/signature.js';
 import { testId } from '../src/identity.js';
 import type { ParsedCase, ParsedReport, Producer } from '../src/model.js';
 
@@ -18,6 +19,12 @@ function report(cases: ParsedCase[], extra: Partial<ParsedReport> = {}): ParsedR
 }
 
 const fail = { kind: 'failure' as const, message: 'boom' };
+
+/** A failed attempt's signature fields, for a normalised failure text. */
+const signed = (signatureText: string) => ({
+  signatureText,
+  signature: signatureOf(signatureText),
+});
 
 /** The leg's reports folded in attempt order, as the merge adds them; tests as an array. */
 function fold(reports: ParsedReport[], expected = false) {
@@ -118,8 +125,8 @@ describe('folding a leg', () => {
     const { tests } = fold([report([flaky, broken], { producer: 'surefire' })]);
     const byName = Object.fromEntries(tests.map((t) => [t.name, t]));
     expect(byName.flaky!.attempts).toEqual([
-      { outcome: 'failed', message: 'm1', report: 'r.xml' },
-      { outcome: 'error', message: 'm2', report: 'r.xml' },
+      { outcome: 'failed', message: 'm1', report: 'r.xml', ...signed('\nm<n>\n') },
+      { outcome: 'error', message: 'm2', report: 'r.xml', ...signed('\nm<n>\n') },
       { outcome: 'passed', duration: 3 },
     ]);
     expect(byName.flaky!.outcome).toBe('flaky');
@@ -176,6 +183,7 @@ describe('folding a leg', () => {
         more: [{ outcome: 'failed', message: 'call failed' }],
         duration: 1.5,
         report: 'r.xml',
+        ...signed('\nfailed on teardown with "RuntimeError"\n'),
       },
     ]);
     expect(diagnostics).toEqual([]);

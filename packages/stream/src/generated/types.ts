@@ -152,6 +152,14 @@ export interface Attempt {
    * Body of the failure or error element (usually a stack trace).
    */
   details?: string;
+  /**
+   * The failure's signature (failed and error attempts): the algorithm's name and 12 hex digits of the SHA-256 of signatureText. The same failure in another run has the same one; the algorithm's name changes with the algorithm.
+   */
+  signature?: string;
+  /**
+   * The normalised failure the signature was computed from: its type, its message with run-to-run values masked (numbers, hex, UUIDs, timestamps, durations, ports, temporary paths, addresses), and the first stack frame in the test's own code, one per line.
+   */
+  signatureText?: string;
   stdout?: string;
   stderr?: string;
   /**
