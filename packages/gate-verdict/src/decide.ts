@@ -11,6 +11,7 @@ import type {
 import {
   type ExpectedLeg,
   attemptsSummary,
+  failureSignatures,
   foldOutcome,
   formatPlace,
   globMatcher,
@@ -254,6 +255,13 @@ function refOf(test: TestRecord): TestRef {
 function quarantineOf(test: TestRecord, reasons: Finding[]): Record<string, unknown> | undefined {
   const mark = test.quarantine as Record<string, unknown> | undefined;
   if (!mark || typeof mark !== 'object' || mark.blocks !== false) return undefined;
+  // An entry pinned to a signature excuses that failure only, whatever the mark says.
+  if (
+    typeof mark.signature === 'string' &&
+    (test.outcome === 'failed' || test.outcome === 'error') &&
+    !failureSignatures(test).every((s) => s === mark.signature)
+  )
+    return undefined;
   const named =
     typeof mark.test === 'string' &&
     globMatcher(mark.test)(test.id) &&

@@ -16,7 +16,11 @@ export interface AddRequest {
   deadline?: string | undefined;
   issue?: string | undefined;
   legs?: string[] | undefined;
+  /** Excuse only failures with this signature. */
+  signature?: string | undefined;
 }
+
+const SIGNATURE = /^sig[0-9]+:[0-9a-f]{12}$/;
 
 /**
  * Adds an entry; refuses one without owner, reason or deadline, with a deadline in the
@@ -52,6 +56,12 @@ export function addEntry(
       deadline,
       'fix sooner, or raise the longest allowed quarantine deliberately',
     );
+  if (request.signature !== undefined && !SIGNATURE.test(request.signature))
+    throw new ValueError(
+      'signature',
+      'a failure signature like sig1:0a1b2c3d4e5f',
+      request.signature,
+    );
   const legs = request.legs && request.legs.length > 0 ? [...request.legs].sort() : undefined;
   const same = ledger.quarantined.find(
     (e) =>
@@ -71,6 +81,7 @@ export function addEntry(
   };
   if (request.issue) entry.issue = request.issue;
   if (legs) entry.legs = legs;
+  if (request.signature !== undefined) entry.signature = request.signature;
   return { ...ledger, quarantined: [...ledger.quarantined, entry] };
 }
 

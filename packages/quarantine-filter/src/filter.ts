@@ -8,6 +8,7 @@ import {
   asOneStream,
   compileLedger,
   daysBetween,
+  failureSignatures,
 } from '@testgate/stream';
 
 export const TOOL = 'quarantine-filter';
@@ -39,7 +40,15 @@ export type QuarantineMark = QuarantineEntry & {
   blocks: boolean;
   daysLeft: number;
   expired: boolean;
+  /** For an entry pinned to a signature, a failure's own: what it failed with. */
+  failedWith?: string[];
 };
+
+interface Mismatch {
+  record: TestRecord;
+  entry: QuarantineEntry;
+  failedWith: string[];
+}
 
 interface Tally {
   compiled: CompiledEntry;
@@ -69,6 +78,7 @@ export async function* applyQuarantine(
   let ran = 0;
   let failedOutside = 0;
   let excused = 0;
+  const mismatches: Mismatch[] = [];
   for await (const record of asOneStream(records)) {
     if (record.type !== 'test') {
       yield record;
@@ -84,19 +94,35 @@ export async function* applyQuarantine(
     }
     const tally = tallies.get(compiled)!;
     tally.tests++;
-    const daysLeft = daysBetween(options.today, compiled.entry.deadline);
+    const { entry } = compiled;
+    const daysLeft = daysBetween(options.today, entry.deadline);
     const expired = daysLeft < 0;
-    const blocks = failed && expired && expiredFails;
+    // An entry pinned to a signature excuses that failure only.
+    const failedWith =
+      failed && entry.signature !== undefined ? failureSignatures(record) : undefined;
+    const otherFailure =
+      failedWith !== undefined && !failedWith.every((s) => s === entry.signature);
+    const blocks = failed && ((expired && expiredFails) || otherFailure);
     if (failed) {
       tally.failures++;
       if (!blocks) excused++;
     }
-    const marked: TestRecord = {
-      ...record,
-      quarantine: { ...compiled.entry, blocks, daysLeft, expired } satisfies QuarantineMark,
-    };
-    yield marked;
+    if (otherFailure) mismatches.push({ record, entry, failedWith });
+    const mark: QuarantineMark = { ...entry, blocks, daysLeft, expired };
+    if (failedWith !== undefined) mark.failedWith = failedWith;
+    yield { ...record, quarantine: mark } satisfies TestRecord;
   }
+  for (const { record, entry, failedWith } of mismatches)
+    yield {
+      ...diagnostic(
+        'warning',
+        'quarantine-signature-mismatch',
+        `${JSON.stringify(record.id)} is quarantined for failing with ${entry.signature} (owner ${entry.owner}), but failed with ${failedWith.length > 0 ? failedWith.join(', ') : 'no signature'} in leg ${JSON.stringify(record.leg)}: this failure blocks`,
+        'a new way to fail is no known flake: look at it, and pin the entry to it only if it is the same cause',
+      ),
+      leg: record.leg,
+      test: record.id,
+    };
   yield* endDiagnostics([...tallies.values()], options, {
     ran,
     failedOutside,

@@ -176,3 +176,83 @@ describe('junit-merge | quarantine-filter | gate-verdict', () => {
     expect(r.stderr).toContain('quarantine-filter: -: stream cut off after line 2: no end record');
   });
 });
+
+describe('a quarantine pinned to a failure signature', () => {
+  const failing = (message: string) => {
+    mkdirSync(join(dir, 'artifacts/unit'), { recursive: true });
+    writeFileSync(
+      join(dir, 'artifacts/unit/junit.xml'),
+      `<testsuite name="s"><testcase classname="app.Spec" name="ok"/><testcase classname="app.Spec" name="flaky 0"><failure message="${message}" type="AssertionError">AssertionError: ${message}\n    at Context.&lt;anonymous&gt; (/home/runner/work/app/test/spec.test.js:12:5)</failure></testcase></testsuite>`,
+    );
+  };
+  const gateWith = (ledgerFile: string) =>
+    sh(
+      `${merge} 'artifacts/**/*.xml' -q | ${quarantine} --file ${ledgerFile} --today 2026-11-10 | ${gate} --json v.json -q`,
+    );
+
+  it('add --from takes the signature and the legs of the failure in a saved stream; it excuses that failure only', () => {
+    failing('timed out after 2003 ms waiting for port 41234');
+    expect(sh(`${merge} 'artifacts/**/*.xml' -q > run.jsonl`).code).toBe(0);
+    const add = sh(
+      `${quarantine} add --file pinned.json --today 2026-11-01 --test 'app.Spec::flaky 0' --owner team-a --reason 'races the clock' --days 14 --from run.jsonl`,
+    );
+    expect(add.code, add.stderr).toBe(0);
+    const [pinned] = (
+      JSON.parse(readFileSync(join(dir, 'pinned.json'), 'utf8')) as {
+        quarantined: Array<{ signature: string; legs: string[] }>;
+      }
+    ).quarantined;
+    expect(pinned!.signature).toMatch(/^sig1:[0-9a-f]{12}$/);
+    expect(pinned!.legs).toEqual(['unit']);
+    expect(add.stderr).toBe(
+      `quarantine-filter: quarantined "app.Spec::flaky 0" for failing with ${pinned!.signature} until 2026-11-15 in pinned.json\n`,
+    );
+
+    // The same failure on another run (other timing, another port): excused.
+    failing('timed out after 1987 ms waiting for port 50001');
+    expect(gateWith('pinned.json').code).toBe(0);
+    expect(verdict().excused.map((e) => e.id)).toEqual(['app.Spec::flaky 0']);
+
+    // Failing another way: it blocks, and the run says which signature against which.
+    failing('expected the invoice total to be 42');
+    const other = gateWith('pinned.json');
+    expect(other.code).toBe(1);
+    expect(verdict().excused).toEqual([]);
+    expect(verdict().blocking.map((b) => b.id)).toEqual(['app.Spec::flaky 0']);
+    const warning = verdict().warnings.find((w) => w.code === 'quarantine-signature-mismatch');
+    expect(warning?.message).toMatch(
+      new RegExp(
+        `^"app\\.Spec::flaky 0" is quarantined for failing with ${pinned!.signature} \\(owner team-a\\), but failed with sig1:[0-9a-f]{12} in leg "unit": this failure blocks$`,
+      ),
+    );
+    // An entry without a signature excuses it as before.
+    ledger([entry]);
+    expect(gateWith('q.json').code).toBe(0);
+  });
+
+  it('gate-verdict does not take a mark that excuses a pinned entry for another failure', () => {
+    failing('expected the invoice total to be 42');
+    const forged = sh(
+      `${merge} 'artifacts/**/*.xml' -q | node -e 'let t="";process.stdin.on("data",c=>t+=c).on("end",()=>process.stdout.write(t.split("\\n").map(l=>l.includes("\\"flaky 0\\"")?JSON.stringify({...JSON.parse(l),quarantine:{test:"app.Spec::flaky 0",owner:"o",reason:"r",deadline:"2026-12-01",quarantinedDate:"2026-11-01",signature:"sig1:000000000000",blocks:false}}):l).join("\\n")))' | ${gate} --json v.json -q`,
+    );
+    expect(forged.code).toBe(1);
+    expect(verdict().excused).toEqual([]);
+  });
+
+  it('add --from refuses a stream in which the test did not fail, and a bad --signature', () => {
+    failing('boom');
+    expect(sh(`${merge} 'artifacts/**/*.xml' -q > run.jsonl`).code).toBe(0);
+    const passed = sh(
+      `${quarantine} add --file p.json --today 2026-11-01 --test 'app.Spec::ok' --owner o --reason r --days 3 --from run.jsonl`,
+    );
+    expect(passed.code).toBe(2);
+    expect(passed.stderr).toMatch(/--from run\.jsonl: "app\.Spec::ok" did not fail in this stream/);
+    const bad = sh(
+      `${quarantine} add --file p.json --today 2026-11-01 --test 'app.Spec::ok' --owner o --reason r --days 3 --signature abc`,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      'quarantine-filter: --signature must be a failure signature like sig1:0a1b2c3d4e5f, got: "abc"\n',
+    );
+  });
+});

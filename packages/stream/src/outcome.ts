@@ -28,3 +28,14 @@ export function attemptsSummary(attempts: readonly Attempt[]): string {
   if (ran.length <= 1) return `${verb} in its only run`;
   return `${verb} in ${failing.length} of ${ran.length} attempts`;
 }
+
+/**
+ * The signatures of a test's failed and errored attempts, each once; `(none)` for one
+ * without (written by a junit-merge that made none): no pinned entry matches it.
+ */
+export function failureSignatures(test: TestRecord): string[] {
+  const failing = test.attempts.filter((a) => a.outcome === 'failed' || a.outcome === 'error');
+  return [
+    ...new Set(failing.flatMap((a) => (a.signature === undefined ? [] : [a.signature]))),
+  ].concat(failing.some((a) => a.signature === undefined) ? ['(none)'] : []);
+}

@@ -30,7 +30,7 @@ export interface QuarantineEntry {
    */
   legs?: string[];
   /**
-   * Reserved: a failure signature the entry is limited to.
+   * A failure signature (junit-merge's, e.g. sig1:0a1b2c3d4e5f) the entry is limited to: only failures with it are excused; the test failing another way blocks.
    */
   signature?: string;
   [k: string]: unknown;
