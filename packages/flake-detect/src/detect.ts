@@ -11,6 +11,7 @@ import {
   addDays,
   asOneStream,
   compileLedger,
+  failureSignatures,
   utcDay,
 } from '@testgate/stream';
 import { classify, cleanStreak } from './classify.js';
@@ -73,6 +74,11 @@ export interface Proposal {
   legs: string[];
   status: 'flaky' | 'suspect';
   evidence: FlakeVerdict['evidence'];
+  /**
+   * The signatures of its failures in this run, when it failed here: a reviewer pins the
+   * entry with `signature` to the one that is the known flake.
+   */
+  signatures?: string[];
 }
 
 export type StatusCounts = Record<FlakeVerdict['status'], number>;
@@ -234,7 +240,10 @@ export class FlakeDetector {
     const quarantine = options.ledger ? compileLedger(options.ledger) : undefined;
     const needed = cleanCommitsNeeded(options.targetRate ?? 0.02);
     const proposeScore = options.proposeScore ?? 0.01;
-    const proposed = new Map<string, { proposal: Omit<Proposal, 'legs'>; legs: Set<string> }>();
+    const proposed = new Map<
+      string,
+      { proposal: Omit<Proposal, 'legs'>; legs: Set<string>; signatures: Set<string> }
+    >();
     const release = new Map<string, { streak: number; legs: number; clean: number }>();
     const branch = options.branch ?? current.branch;
     const labels = new Map<string, TestLabel>();
@@ -282,8 +291,12 @@ export class FlakeDetector {
           (verdict.score ?? 0) >= proposeScore);
       if (proposable && !quarantined) {
         const group = proposed.get(record.id);
-        if (group) group.legs.add(record.leg);
-        else {
+        const seen =
+          isFailing(record.outcome) || record.outcome === 'flaky' ? failureSignatures(record) : [];
+        if (group) {
+          group.legs.add(record.leg);
+          for (const signature of seen) group.signatures.add(signature);
+        } else {
           const today = utcDay(new Date(current.time));
           proposed.set(record.id, {
             proposal: {
@@ -295,6 +308,7 @@ export class FlakeDetector {
               evidence: verdict.evidence.slice(0, 3),
             },
             legs: new Set([record.leg]),
+            signatures: new Set(seen),
           });
         }
       }
@@ -313,8 +327,12 @@ export class FlakeDetector {
     }
 
     // Proposed for the legs it was flaky in: a reviewer widens the entry if need be.
-    for (const { proposal, legs } of proposed.values())
-      this.proposals.push({ ...proposal, legs: [...legs].sort() });
+    for (const { proposal, legs, signatures } of proposed.values())
+      this.proposals.push({
+        ...proposal,
+        legs: [...legs].sort(),
+        ...(signatures.size > 0 && { signatures: [...signatures].sort() }),
+      });
     for (const [test, tally] of release) {
       if (tally.clean < tally.legs) continue;
       yield {

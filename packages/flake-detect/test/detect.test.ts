@@ -64,6 +64,36 @@ async function detect(index: HistoryIndex) {
 }
 
 describe('FlakeDetector proposals', () => {
+  it('carries the signatures of the failures it saw in this run, for the entry to be pinned to', async () => {
+    const failed = (leg: string, signature: string): TestRecord => ({
+      type: 'test',
+      id: 't',
+      leg,
+      name: 't',
+      classname: '',
+      attempts: [
+        { outcome: 'failed', message: 'race', signature, signatureText: 'race' },
+        { outcome: 'passed' },
+      ],
+      outcome: 'flaky',
+    });
+    const { detector } = await detectRecords(history(5, []), [
+      RUN,
+      failed('unit', 'sig1:0a1b2c3d4e5f'),
+      failed('unit-24', 'sig1:0a1b2c3d4e5f'),
+    ]);
+    expect(detector.proposals).toEqual([
+      expect.objectContaining({
+        test: 't',
+        legs: ['unit', 'unit-24'],
+        status: 'flaky',
+        signatures: ['sig1:0a1b2c3d4e5f'],
+      }),
+    ]);
+    const { detector: passing } = await detect(history(30, [5, 17]));
+    expect(passing.proposals[0]).not.toHaveProperty('signatures');
+  });
+
   it('does not propose a suspect with a single failure between passes (as likely a break fixed at once)', async () => {
     const { detector, out } = await detect(history(5, [2]));
     expect(out.find((r): r is TestRecord => r.type === 'test' && r.id === 't')!.flake!.status).toBe(
