@@ -6,11 +6,11 @@ import type {
   LegRecord,
   TestRecord,
 } from '@testgate/stream';
-import { foldOutcome, toJsonLine } from '@testgate/stream';
+import { foldOutcome } from '@testgate/stream';
 import { isFailing } from './dialects/dialect.js';
 import { type Dialect, dialectNamed } from './dialects/index.js';
 import { joinId, testKey } from './identity.js';
-import { RepeatedJson, plainLine, suiteOf } from './plain-line.js';
+import { suiteOf } from './plain-line.js';
 import { signatureOf, signatureText } from './signature.js';
 import {
   type DiagnosticDraft,
@@ -31,15 +31,25 @@ export interface LegInput {
   planned?: number;
 }
 
+/**
+ * One folded test, as a writer takes it: its id's parts, the testcase of a test seen
+ * once (a writer may serialise it without a record: see plain-line), and its record,
+ * made when asked for.
+ */
+export interface FoldedTest {
+  scope: string;
+  name: string;
+  /** For one of several tests that share an id: what tells it apart (`<id> @ <qualifier>`). */
+  qualifier: string | undefined;
+  /** The testcase of a test seen once. */
+  lone: ParsedCase | undefined;
+  record(): TestRecord;
+}
+
 /** What one leg contributes to the stream, in stream order; tests are made as they are read. */
 export interface LegBatch {
   leg: LegRecord;
-  tests: Iterable<TestRecord>;
-  /**
-   * The same tests as JSON Lines, for writers: a test seen once that passed with nothing
-   * more to say is serialised straight from its testcase, without a record object.
-   */
-  testLines: Iterable<string>;
+  tests: Iterable<FoldedTest>;
   diagnostics: DiagnosticRecord[];
 }
 
@@ -394,7 +404,6 @@ export class LegFolder {
       leg,
       diagnostics,
       tests: testsInOrder(this.#groups, input.name, logicalOf),
-      testLines: testLinesInOrder(this.#groups, input.name, this.#tool, logicalOf),
     };
   }
 }
@@ -408,62 +417,37 @@ function* testsInOrder(
   groups: Map<string, Map<string, Seen>>,
   leg: string,
   logicalOf: (test: Test) => string,
-): Generator<TestRecord> {
+): Generator<FoldedTest> {
   for (const [scope, byName] of groups) {
     for (const [name, seen] of byName) {
-      const id = joinId(scope, name);
-      if (!(seen instanceof Namesakes)) yield toTestRecord(id, leg, seen);
-      else {
-        const qualified = qualifiers(seen, logicalOf);
-        for (const [n, test] of seen.tests.entries())
-          yield toTestRecord(`${seen.id} @ ${qualified[n]!}`, leg, test);
+      if (!(seen instanceof Namesakes)) {
+        yield folded(scope, name, undefined, joinId(scope, name), leg, seen);
+        continue;
+      }
+      const qualified = qualifiers(seen, logicalOf);
+      for (const [n, test] of seen.tests.entries()) {
+        const qualifier = qualified[n]!;
+        yield folded(scope, name, qualifier, `${seen.id} @ ${qualifier}`, leg, test);
       }
     }
   }
 }
 
-function* testLinesInOrder(
-  groups: Map<string, Map<string, Seen>>,
+function folded(
+  scope: string,
+  name: string,
+  qualifier: string | undefined,
+  id: string,
   leg: string,
-  tool: string,
-  logicalOf: (test: Test) => string,
-): Generator<string> {
-  const json = new RepeatedJson(leg);
-  // A qualifier's JSON, made once: the same reports qualify every title they share.
-  const qualifierJson = new Map<string, string>();
-  for (const [scope, byName] of groups) {
-    // JSON escapes character by character: the id's escaped scope is made once per scope.
-    const idPrefix = scope === '' ? '"' : JSON.stringify(`${scope}::`).slice(0, -1);
-    for (const [name, seen] of byName) {
-      if (seen instanceof Namesakes) {
-        const prefix = JSON.stringify(`${seen.id} @ `).slice(0, -1);
-        const qualified = qualifiers(seen, logicalOf);
-        for (const [n, test] of seen.tests.entries()) {
-          const q = qualified[n]!;
-          let rest = qualifierJson.get(q);
-          if (rest === undefined) qualifierJson.set(q, (rest = JSON.stringify(q).slice(1)));
-          yield (
-            (test instanceof Group ? undefined : plainLine(prefix + rest, undefined, json, test)) ??
-            toJsonLine(toTestRecord(`${seen.id} @ ${q}`, leg, test), { tool })
-          );
-        }
-        continue;
-      }
-      if (seen instanceof Group) {
-        yield toJsonLine(toTestRecord(joinId(scope, name), leg, seen), { tool });
-        continue;
-      }
-      const nameJson = JSON.stringify(name);
-      yield (
-        plainLine(
-          `${idPrefix}${nameJson.slice(1)}`,
-          name === seen.name ? nameJson : undefined,
-          json,
-          seen,
-        ) ?? toJsonLine(toTestRecord(joinId(scope, name), leg, seen), { tool })
-      );
-    }
-  }
+  test: Test,
+): FoldedTest {
+  return {
+    scope,
+    name,
+    qualifier,
+    lone: test instanceof Group ? undefined : test,
+    record: () => toTestRecord(id, leg, test),
+  };
 }
 
 /**

@@ -4,6 +4,7 @@ import { type DiagnosticRecord, type LegRecord, toJsonLine } from '@testgate/str
 import { mergeOnWorkers } from './leg-workers.js';
 import { type LegPlan, TOOL, mergeLeg } from './merge.js';
 import type { ParseOptions } from './parse-report.js';
+import { testLines } from './plain-line.js';
 
 /** `records` records serialised as JSON Lines (each line ends with \n), in UTF-8. */
 export interface LinesPiece {
@@ -57,7 +58,7 @@ export async function mergeLegOutput(
   const batch = await mergeLeg(plan, options);
   function* lines(): Generator<string> {
     yield toJsonLine(batch.leg, { tool: TOOL });
-    yield* batch.testLines;
+    yield* testLines(batch.tests, batch.leg.name, TOOL);
     for (const diagnostic of batch.diagnostics) yield toJsonLine(diagnostic, { tool: TOOL });
   }
   return { leg: batch.leg, diagnostics: batch.diagnostics, lines: lines() };

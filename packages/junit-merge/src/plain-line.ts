@@ -1,3 +1,6 @@
+import { toJsonLine } from '@testgate/stream';
+import type { FoldedTest } from './fold.js';
+import { joinId } from './identity.js';
 import type { ParsedCase } from './model.js';
 
 // The fast path of a leg's output: a lone testcase that passed with nothing more to say is
@@ -82,4 +85,53 @@ export function suiteOf(first: ParsedCase): string | undefined {
         ? first.suites[0]!
         : first.suites.join(' / ');
   return suite === '' || suite === first.classname ? undefined : suite;
+}
+
+/**
+ * A leg's folded tests as JSON Lines: a lone testcase that passed with nothing more to say
+ * straight from its testcase (`plainLine`), every other test from its record. The same
+ * bytes either way (tested for every shape and producer).
+ */
+export function* testLines(
+  tests: Iterable<FoldedTest>,
+  leg: string,
+  tool: string,
+): Generator<string> {
+  const json = new RepeatedJson(leg);
+  // A qualifier's JSON, made once: the same reports qualify every title they share.
+  const qualifierJson = new Map<string, string>();
+  // JSON escapes character by character: the id's escaped scope is made once per scope.
+  let scope: string | undefined;
+  let idPrefix = '';
+  // Tests that share an id come one after another: their common prefix is made once.
+  let sharedName: string | undefined;
+  let sharedPrefix = '';
+  for (const test of tests) {
+    if (test.scope !== scope) {
+      scope = test.scope;
+      idPrefix = scope === '' ? '"' : JSON.stringify(`${scope}::`).slice(0, -1);
+      sharedName = undefined;
+    }
+    const { lone, name, qualifier } = test;
+    let line: string | undefined;
+    if (lone && qualifier !== undefined) {
+      let rest = qualifierJson.get(qualifier);
+      if (rest === undefined)
+        qualifierJson.set(qualifier, (rest = JSON.stringify(qualifier).slice(1)));
+      if (name !== sharedName) {
+        sharedName = name;
+        sharedPrefix = JSON.stringify(`${joinId(test.scope, name)} @ `).slice(0, -1);
+      }
+      line = plainLine(sharedPrefix + rest, undefined, json, lone);
+    } else if (lone) {
+      const nameJson = JSON.stringify(name);
+      line = plainLine(
+        `${idPrefix}${nameJson.slice(1)}`,
+        name === lone.name ? nameJson : undefined,
+        json,
+        lone,
+      );
+    }
+    yield line ?? toJsonLine(test.record(), { tool });
+  }
 }

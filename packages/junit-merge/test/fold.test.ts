@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toJsonLine } from '@testgate/stream';
 import { foldOutcome } from '@testgate/stream';
 import { LegFolder } from '../src/fold.js';
+import { testLines } from '../src/plain-line.js';
 import { signatureOf } from '../src/signature.js';
 import { testId } from '../src/identity.js';
 import type { ParsedCase, ParsedReport, Producer } from '../src/model.js';
@@ -31,7 +32,7 @@ function fold(reports: ParsedReport[], expected = false) {
   const folder = new LegFolder('junit-merge');
   for (const r of [...reports].sort((a, b) => (a.attempt ?? 1) - (b.attempt ?? 1))) folder.add(r);
   const batch = folder.finish({ name: 'api', expected });
-  return { ...batch, tests: [...batch.tests] };
+  return { ...batch, tests: [...batch.tests].map((t) => t.record()) };
 }
 
 describe('folding a leg', () => {
@@ -340,9 +341,11 @@ describe('test lines (the writers’ fast path)', () => {
       const folder = new LegFolder('junit-merge');
       folder.add(report(tricky.flatMap(shapes), { producer: producer as Producer | undefined }));
       folder.add(report([tc('plain'), tc('again')], { report: 'rerun.xml' }));
-      const batch = folder.finish({ name: 'leg "x" \u2028', expected: true });
-      const lines = [...batch.testLines];
-      expect(lines).toEqual([...batch.tests].map((t) => toJsonLine(t, { tool: 'junit-merge' })));
+      const leg = 'leg "x" \u2028';
+      const tests = [...folder.finish({ name: leg, expected: true }).tests];
+      const lines = [...testLines(tests, leg, 'junit-merge')];
+      expect(lines).toEqual(tests.map((t) => toJsonLine(t.record(), { tool: 'junit-merge' })));
+      expect(tests.filter((t) => t.lone).length).toBeGreaterThan(50);
       expect(lines.length).toBeGreaterThan(100);
     },
   );
