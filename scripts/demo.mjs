@@ -66,6 +66,8 @@ async function main(argv) {
       stdio: 'inherit',
     });
     if (setup.status !== 0) return setup.status ?? 2;
+    // Loaded only now: a fresh clone has its packages installed and built by the setup.
+    const { legLine, runLegs } = await import('./demo/schedule.mjs');
     cleanupOnSignals();
     const paths = prepareOutput(options);
     const code = identifyCode();
@@ -77,7 +79,7 @@ async function main(argv) {
       `${JSON.stringify({ serial: options.serial, concurrency: options.concurrency, wallMs: result.wallMs, legs: result.legs }, null, 2)}\n`,
     );
     const status = await runGate(options, legs, ctx, code, paths);
-    await printLegs(result, paths);
+    printLegs(result, paths, legLine);
     if (status === 0) process.stderr.write(jobGraph(legs));
     return status;
   } catch (error) {
@@ -200,7 +202,6 @@ function breakCopy(code) {
 
 /** The Node lines, the quarantine's lanes and the unit shards: every leg of the pipeline. */
 async function planLegs(options, appDir, code, paths) {
-  // Loaded only now: a fresh clone has its packages installed and built by the setup.
   const { parseLedger, selectArgs } = await import('@testgate/quarantine-filter');
   const { planUnitShards } = await import('./demo/shards.mjs');
   const { majors } = options;
@@ -238,11 +239,6 @@ async function planLegs(options, appDir, code, paths) {
     : `${Math.min(options.concurrency, legs.length)} at a time`;
   process.stderr.write(`demo: ${legs.length} legs, ${at} (commit ${code.commit})\n`);
   return { ctx, legs };
-}
-
-async function runLegs(legs, options) {
-  const schedule = await import('./demo/schedule.mjs');
-  return schedule.runLegs(legs, options);
 }
 
 /** The gate, as the report job runs it: junit-merge | flake-detect | quarantine-filter | gate-verdict. */
@@ -307,8 +303,7 @@ async function runGate(options, legs, ctx, code, paths) {
   return status;
 }
 
-async function printLegs(result, paths) {
-  const { legLine } = await import('./demo/schedule.mjs');
+function printLegs(result, paths, legLine) {
   const longest = Math.max(...result.legs.map((l) => l.ms));
   process.stderr.write(
     `\ndemo: legs (wall ${(result.wallMs / 1000).toFixed(1)} s, longest leg ${(longest / 1000).toFixed(1)} s):\n${result.legs.map(legLine).join('\n')}\n` +

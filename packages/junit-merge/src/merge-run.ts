@@ -76,14 +76,18 @@ export async function writeStream(merged: MergedRun, output: Writable): Promise<
 
 /** The merged stream's records, as objects (the end record left out). */
 export async function* streamRecords(merged: MergedRun): AsyncGenerator<TestgateRecord> {
+  const decoder = new TextDecoder();
   yield merged.run;
   for await (const { lines } of merged.legs) {
     if (!inPieces(lines)) {
       for (const line of lines) yield JSON.parse(line) as TestgateRecord;
       continue;
     }
-    for await (const piece of lines)
-      for (const line of Buffer.from(piece.lines).toString().split('\n'))
+    for await (const { lines: bytes, written } of lines) {
+      const text = decoder.decode(bytes);
+      written?.();
+      for (const line of text.split('\n'))
         if (line !== '') yield JSON.parse(line) as TestgateRecord;
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { Options } from 'yargs';
+import { isCalendarDate } from './dates.js';
 import { UsageError } from './errors.js';
 import { parseTimeSpan } from './time-span.js';
 
@@ -92,8 +93,7 @@ export function isoDate(o: Described): OptionKind<string | undefined> {
   return option({ type: 'string', ...o }, (value, name) => {
     if (value === undefined) return undefined;
     const text = String(value);
-    const date = new Date(`${text}T00:00:00Z`);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || date.toISOString().slice(0, 10) !== text)
+    if (!isCalendarDate(text))
       throw new UsageError(`${name} must be a date YYYY-MM-DD, got: ${got(value)}`);
     return text;
   });

@@ -70,6 +70,7 @@ describe('defineTool', () => {
     [['--outage', '0'], '--outage must be a percentage above 0, got: 0'],
     [['--window', '30'], '--window must be a length of time like 30d, 12h, 8w or 90m, got: "30"'],
     [['--today', '2026-02-30'], '--today must be a date YYYY-MM-DD, got: "2026-02-30"'],
+    [['--today', '2026-13-45'], '--today must be a date YYYY-MM-DD, got: "2026-13-45"'],
     [['--at', 'tuesday'], '--at must be an ISO 8601 timestamp, got: "tuesday"'],
   ])('refuses %j in one line, exit 2', async (argv, message) => {
     const { code, stderr, seen } = await run(argv);
