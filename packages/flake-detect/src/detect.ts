@@ -8,6 +8,7 @@ import {
   type RunRecord,
   type TestRecord,
   type TestgateRecord,
+  NO_SIGNATURE,
   addDays,
   asOneStream,
   compileLedger,
@@ -15,8 +16,10 @@ import {
   utcDay,
 } from '@testgate/stream';
 import { classify, cleanStreak } from './classify.js';
+import { type RunsOfTest, coFailingGroups, runsOf } from './co-failing.js';
 import { configurationOf } from './equivalent-legs.js';
 import { cleanCommitsNeeded } from './estimate.js';
+import { failureCause } from './failure-cause.js';
 import { type HistoryIndex, type Observation, type RunInfo, isFailing } from './history-index.js';
 import { type RecordSpill, memorySpill } from './spill.js';
 
@@ -37,6 +40,11 @@ export interface DetectOptions {
   now: Date;
   /** The branch whose commits the history rules read; the run's branch by default. */
   branch?: string | undefined;
+  /**
+   * The branch a failure is compared with, to say whether this change caused it: the
+   * stream's `baseBranch` (a pull request's target) by default, else the run's branch.
+   */
+  base?: string | undefined;
   /**
    * Keep this run's history lines in `entries`, for recording.
    * @default true
@@ -100,6 +108,7 @@ export function runInfoOf(run: RunRecord | undefined, now: Date): RunInfo {
 /** The history line that records a test's outcome in a run. */
 export function historyEntryOf(run: RunInfo, test: TestRecord): HistoryEntry {
   const duration = test.attempts.reduce((sum, a) => sum + (a.duration ?? 0), 0);
+  const signatures = isFailing(test.outcome) ? signaturesOf(test) : [];
   return {
     id: test.id,
     leg: test.leg,
@@ -108,9 +117,15 @@ export function historyEntryOf(run: RunInfo, test: TestRecord): HistoryEntry {
     run: run.run,
     attempt: run.attempt,
     outcome: test.outcome,
+    ...(signatures.length > 0 && { signatures }),
     duration: Math.round(duration * 1e6) / 1e6,
     time: new Date(run.time).toISOString(),
   };
+}
+
+/** The signatures of a test's failures, leaving out failures that have none. */
+function signaturesOf(test: TestRecord): string[] {
+  return failureSignatures(test).filter((s) => s !== NO_SIGNATURE);
 }
 
 function percent(rate: number): string {
@@ -221,7 +236,8 @@ export class FlakeDetector {
       }
       spill.write(record);
     }
-    const current = runInfoOf(first?.type === 'run' ? first : undefined, this.options.now);
+    const runRecord = first?.type === 'run' ? first : undefined;
+    const current = runInfoOf(runRecord, this.options.now);
     this.#run = current;
     const since = new Date(current.time - this.options.windowMs).toISOString();
     const index = await this.loadHistory({ since, current });
@@ -230,7 +246,16 @@ export class FlakeDetector {
       const outage = legOutage(index, leg);
       if (outage) outages.set(leg.name, outage);
     }
-    return { current, index, legs, testSeconds, ran, outages, shards: legShards(legs) };
+    return {
+      current,
+      base: this.options.base ?? runRecord?.baseBranch ?? current.branch,
+      index,
+      legs,
+      testSeconds,
+      ran,
+      outages,
+      shards: legShards(legs),
+    };
   }
 
   /** The second pass: each record again, its test labelled. */
@@ -247,6 +272,7 @@ export class FlakeDetector {
     const release = new Map<string, { streak: number; legs: number; clean: number }>();
     const branch = options.branch ?? current.branch;
     const labels = new Map<string, TestLabel>();
+    const flakyRuns: RunsOfTest[] = [];
 
     for await (const record of spill.replay()) {
       if (record.type === 'leg') {
@@ -267,6 +293,13 @@ export class FlakeDetector {
       if (!label) {
         labels.set(record.id, (label = labelTest(record.id, read, branch)));
         this.counts[label.flake.status]++;
+        if (label.flake.status === 'flaky' || label.flake.status === 'suspect')
+          flakyRuns.push(
+            runsOf(
+              record.id,
+              [...label.legs.values()].flatMap((l) => l.observations),
+            ),
+          );
       }
       if (--label.left === 0) labels.delete(record.id);
       const own = label.legs.get(record.leg)!;
@@ -289,10 +322,10 @@ export class FlakeDetector {
         (verdict.status === 'suspect' &&
           (verdict.sample?.failures ?? 0) >= 2 &&
           (verdict.score ?? 0) >= proposeScore);
+      const failing = isFailing(record.outcome);
+      const seen = failing ? failureSignatures(record) : [];
       if (proposable && !quarantined) {
         const group = proposed.get(record.id);
-        const seen =
-          isFailing(record.outcome) || record.outcome === 'flaky' ? failureSignatures(record) : [];
         if (group) {
           group.legs.add(record.leg);
           for (const signature of seen) group.signatures.add(signature);
@@ -312,15 +345,26 @@ export class FlakeDetector {
           });
         }
       }
-      const strip =
-        isFailing(record.outcome) || quarantined !== undefined || STRIPPED.has(label.flake.status);
+      const strip = failing || quarantined !== undefined || STRIPPED.has(label.flake.status);
       const outage = outages.has(record.leg);
+      const cause =
+        failing &&
+        failureCause({
+          observations: own.observations,
+          current,
+          base: read.base,
+          verdict,
+          proposable,
+          outage,
+          signatures: signaturesOf(record),
+        });
       const flake =
         outage || strip
           ? {
               ...label.flake,
               ...(outage && { outage: true }),
               ...(strip && { recent: recentRuns(own.observations, record.leg) }),
+              ...(cause && { cause }),
             }
           : label.flake;
       yield { ...record, flake };
@@ -333,6 +377,16 @@ export class FlakeDetector {
         legs: [...legs].sort(),
         ...(signatures.size > 0 && { signatures: [...signatures].sort() }),
       });
+    for (const group of coFailingGroups(flakyRuns))
+      yield {
+        type: 'diagnostic',
+        severity: 'info',
+        code: 'flake-co-failing',
+        tool: TOOL,
+        tests: group.tests,
+        message: `${group.tests.length} flaky tests fail together, in ${group.together} runs of the window (${group.chance < 0.001 ? 'p < 0.001' : `p = ${group.chance.toFixed(3)}`} by chance): ${namesOf(group.tests)}`,
+        hint: 'they likely share one cause (a fixture, a service, the order they run in): give them one owner',
+      };
     for (const [test, tally] of release) {
       if (tally.clean < tally.legs) continue;
       yield {
@@ -346,6 +400,12 @@ export class FlakeDetector {
       };
     }
   }
+}
+
+/** Test ids for a message: the first few, and how many more. */
+function namesOf(tests: string[], most = 10): string {
+  const shown = tests.slice(0, most).join(', ');
+  return tests.length > most ? `${shown} and ${tests.length - most} more` : shown;
 }
 
 /** Labels whose tests carry their recent runs, for the reports' strips. */
@@ -406,6 +466,8 @@ class RunOutcomes {
 /** What the first pass learnt of the run. */
 interface ReadRun {
   current: RunInfo;
+  /** The branch failures are compared with; every branch when undefined. */
+  base: string | undefined;
   index: HistoryIndex;
   legs: Map<string, LegRecord>;
   /** This run's test time per leg. */

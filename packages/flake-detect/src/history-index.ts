@@ -20,6 +20,8 @@ export interface Observation {
   outage: boolean;
   /** The leg observed, when observations of equivalent legs are read together. */
   leg?: string;
+  /** The signatures of its failures, when it failed and they were recorded. */
+  signatures?: readonly string[];
 }
 
 export interface OutageOptions {
@@ -63,6 +65,8 @@ export class HistoryIndex {
   private readonly runs: RunInfo[] = [];
   private readonly runIndex = new Map<string, number>();
   private readonly outcomes = new Map<string, number[]>();
+  /** Failure signatures by test key and run: only failures have them, a few in a hundred. */
+  private readonly signatures = new Map<string, readonly string[]>();
   private readonly legTallies = new Map<string, Map<number, LegTally>>();
   private readonly outages = new Map<string, Set<number>>();
   private readonly usualShares = new Map<string, number>();
@@ -103,6 +107,8 @@ export class HistoryIndex {
     let packed = this.outcomes.get(key);
     if (!packed) this.outcomes.set(key, (packed = []));
     packed.push((run << 3) | CODE.get(entry.outcome)!);
+    if (entry.signatures !== undefined && entry.signatures.length > 0)
+      this.signatures.set(`${key}\u0000${run}`, entry.signatures);
     if (entry.outcome === 'skipped') return;
     let tallies = this.legTallies.get(entry.leg);
     if (!tallies) this.legTallies.set(entry.leg, (tallies = new Map()));
@@ -117,18 +123,19 @@ export class HistoryIndex {
   observationsOf(id: string, leg: string): Observation[] {
     this.seal();
     const outages = this.outages.get(leg);
+    const key = testKey(id, leg);
     // A store read during its compaction may hand over a run attempt twice (its leg
     // tallies double too, which leaves their shares as they were).
-    const packed = [
-      ...new Map((this.outcomes.get(testKey(id, leg)) ?? []).map((p) => [p >> 3, p])).values(),
-    ];
+    const packed = [...new Map((this.outcomes.get(key) ?? []).map((p) => [p >> 3, p])).values()];
     return packed
-      .map((p) => {
+      .map((p): Observation => {
         const run = p >> 3;
+        const signatures = this.signatures.get(`${key}\u0000${run}`);
         return {
           run: this.runs[run]!,
           outcome: OUTCOMES[p & 7]!,
           outage: outages?.has(run) ?? false,
+          ...(signatures && { signatures }),
         };
       })
       .sort((a, b) => a.run.time - b.run.time);

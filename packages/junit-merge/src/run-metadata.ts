@@ -4,6 +4,8 @@ import type { RunRecord } from '@testgate/stream';
 export interface RunMetadata {
   commit?: string | undefined;
   branch?: string | undefined;
+  /** The branch a pull or merge request targets: read only from the CI's environment. */
+  baseBranch?: string | undefined;
   ci?: string | undefined;
   runId?: string | undefined;
   attempt?: number | undefined;
@@ -20,6 +22,7 @@ export function runFromEnvironment(env: Env): RunMetadata {
       commit: env.GITHUB_SHA,
       // On pull requests GITHUB_REF_NAME is "123/merge"; the head branch is what people know.
       branch: env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME,
+      baseBranch: env.GITHUB_BASE_REF,
       runId: env.GITHUB_RUN_ID,
       attempt: positiveInt(env.GITHUB_RUN_ATTEMPT),
     };
@@ -29,6 +32,7 @@ export function runFromEnvironment(env: Env): RunMetadata {
       ci: 'gitlab',
       commit: env.CI_COMMIT_SHA,
       branch: env.CI_MERGE_REQUEST_SOURCE_BRANCH_NAME || env.CI_COMMIT_REF_NAME,
+      baseBranch: env.CI_MERGE_REQUEST_TARGET_BRANCH_NAME,
       runId: env.CI_PIPELINE_ID,
     };
   }
@@ -42,6 +46,9 @@ export function runFromEnvironment(env: Env): RunMetadata {
       ci: 'buildkite',
       commit: env.BUILDKITE_COMMIT,
       branch: env.BUILDKITE_BRANCH,
+      // "false" outside a pull request, on older agents.
+      baseBranch:
+        env.BUILDKITE_PULL_REQUEST === 'false' ? undefined : env.BUILDKITE_PULL_REQUEST_BASE_BRANCH,
       runId: env.BUILDKITE_BUILD_ID,
       attempt: retries,
     };
@@ -63,7 +70,15 @@ export function runRecord(tool: string, flags: RunMetadata, env: Env): RunRecord
   const pick = <K extends keyof RunMetadata>(key: K): RunMetadata[K] =>
     flags[key] !== undefined && flags[key] !== '' ? flags[key] : fromEnv[key] || undefined;
   const record: RunRecord = { type: 'run', version: 1, tool };
-  for (const key of ['commit', 'branch', 'ci', 'runId', 'attempt', 'startedAt'] as const) {
+  for (const key of [
+    'commit',
+    'branch',
+    'baseBranch',
+    'ci',
+    'runId',
+    'attempt',
+    'startedAt',
+  ] as const) {
     const value = pick(key);
     if (value !== undefined) record[key] = value as never;
   }

@@ -134,6 +134,38 @@ describe('run metadata', () => {
     ).toMatchObject({ ci: 'buildkite', attempt: 2 });
   });
 
+  it('records the branch a pull or merge request targets, and none on a push', () => {
+    const base = (env: Record<string, string>) => runRecord('junit-merge', {}, env).baseBranch;
+    expect(base({ GITHUB_ACTIONS: 'true', GITHUB_HEAD_REF: 'f', GITHUB_BASE_REF: 'main' })).toBe(
+      'main',
+    );
+    // A push event sets the variable empty.
+    expect(base({ GITHUB_ACTIONS: 'true', GITHUB_REF_NAME: 'main', GITHUB_BASE_REF: '' })).toBe(
+      undefined,
+    );
+    expect(
+      base({
+        GITLAB_CI: 'true',
+        CI_MERGE_REQUEST_SOURCE_BRANCH_NAME: 'f',
+        CI_MERGE_REQUEST_TARGET_BRANCH_NAME: 'develop',
+      }),
+    ).toBe('develop');
+    expect(
+      base({
+        BUILDKITE: 'true',
+        BUILDKITE_PULL_REQUEST: '12',
+        BUILDKITE_PULL_REQUEST_BASE_BRANCH: 'main',
+      }),
+    ).toBe('main');
+    expect(
+      base({
+        BUILDKITE: 'true',
+        BUILDKITE_PULL_REQUEST: 'false',
+        BUILDKITE_PULL_REQUEST_BASE_BRANCH: 'main',
+      }),
+    ).toBe(undefined);
+  });
+
   it('lets flags win over the environment and drops what nobody knows', () => {
     const run = runRecord(
       'junit-merge',

@@ -50,7 +50,7 @@ export { globMatcher } from './glob.js';
 export { replacingFile, writeFileAtomically } from './atomic-write.js';
 export type { ReplacingFile } from './atomic-write.js';
 export { formatTimeSpan, parseTimeSpan } from './time-span.js';
-export { attemptsSummary, failureSignatures, foldOutcome } from './outcome.js';
+export { attemptsSummary, failureSignatures, foldOutcome, NO_SIGNATURE } from './outcome.js';
 export { withLock } from './lock.js';
 export { redactUrl, redactUrls } from './redact.js';
 export { shellQuote } from './shell-quote.js';

@@ -29,6 +29,9 @@ export function attemptsSummary(attempts: readonly Attempt[]): string {
   return `${verb} in ${failing.length} of ${ran.length} attempts`;
 }
 
+/** What `failureSignatures` gives for a failure without a signature. */
+export const NO_SIGNATURE = '(none)';
+
 /**
  * The signatures of a test's failed and errored attempts, each once; `(none)` for one
  * without (written by a junit-merge that made none): no pinned entry matches it.
@@ -37,5 +40,5 @@ export function failureSignatures(test: TestRecord): string[] {
   const failing = test.attempts.filter((a) => a.outcome === 'failed' || a.outcome === 'error');
   return [
     ...new Set(failing.flatMap((a) => (a.signature === undefined ? [] : [a.signature]))),
-  ].concat(failing.some((a) => a.signature === undefined) ? ['(none)'] : []);
+  ].concat(failing.some((a) => a.signature === undefined) ? [NO_SIGNATURE] : []);
 }

@@ -32,6 +32,10 @@ export const detectCommand = command(globalOptions, {
     branch: opt.text({
       describe: "Branch whose commits the history rules read (default: the run's)",
     }),
+    base: opt.text({
+      describe:
+        "Branch a failure is compared with, to say whether this change caused it (default: the pull request's target from the CI, else the run's branch)",
+    }),
     quarantine: opt.text({
       describe: 'The quarantine ledger: its tests are not proposed, and are checked for release',
     }),
@@ -76,6 +80,7 @@ export interface DetectRequest {
   window: number;
   record: boolean;
   branch: string | undefined;
+  base: string | undefined;
   quarantine: string | undefined;
   propose: string | undefined;
   proposeScore: number;
@@ -121,6 +126,7 @@ export async function detect(args: DetectRequest, store: HistoryStore, io: CliIo
       spill,
       keepEntries: args.record,
       branch: args.branch,
+      base: args.base,
       ledger,
       targetRate: args.targetRate,
       proposeScore: args.proposeScore,

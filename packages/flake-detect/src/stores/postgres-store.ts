@@ -18,8 +18,11 @@ CREATE TABLE IF NOT EXISTS ${TABLE} (
   outcome text NOT NULL CHECK (outcome IN ('passed', 'failed', 'error', 'skipped', 'flaky')),
   duration double precision,
   time timestamptz NOT NULL,
+  signatures text[],
   PRIMARY KEY (run, attempt, leg, id)
 );
+-- A table made before failures had signatures gets the column.
+ALTER TABLE ${TABLE} ADD COLUMN IF NOT EXISTS signatures text[];
 CREATE INDEX IF NOT EXISTS ${TABLE}_time ON ${TABLE} (time);`;
 
 const BATCH = 5_000;
@@ -35,9 +38,18 @@ const COLUMNS = [
   ['outcome', 'text'],
   ['duration', 'double precision'],
   ['time', 'timestamptz'],
+  ['signatures', 'text[]'],
 ] as const satisfies ReadonlyArray<readonly [keyof HistoryEntry, string]>;
 const NAMES = COLUMNS.map(([name]) => name).join(', ');
-const UNNEST = COLUMNS.map(([, type], n) => `$${n + 1}::${type}[]`).join(', ');
+// unnest() takes one-dimensional arrays, one per column: each row's signatures travel as
+// one array literal ({sig1:…,sig1:…}; a signature holds no comma, brace or quote), cast
+// back to text[] on the way in.
+const UNNEST = COLUMNS.map(([, type], n) =>
+  type === 'text[]' ? `$${n + 1}::text[]` : `$${n + 1}::${type}[]`,
+).join(', ');
+const ROW = COLUMNS.map(([name, type]) => (type === 'text[]' ? `${name}::text[]` : name)).join(
+  ', ',
+);
 
 /**
  * History in Postgres: one row per test outcome per run attempt, the table created on
@@ -79,8 +91,16 @@ export class PostgresStore implements HistoryStore {
       for (let i = 0; i < entries.length; i += BATCH) {
         const batch = entries.slice(i, i + BATCH);
         await client.query(
-          `INSERT INTO ${TABLE} (${NAMES}) SELECT * FROM unnest(${UNNEST}) ON CONFLICT DO NOTHING`,
-          COLUMNS.map(([name]) => batch.map((entry) => entry[name] ?? null)),
+          `INSERT INTO ${TABLE} (${NAMES}) SELECT ${ROW} FROM unnest(${UNNEST}) AS u(${NAMES}) ON CONFLICT DO NOTHING`,
+          COLUMNS.map(([name]) =>
+            batch.map((entry) =>
+              name === 'signatures'
+                ? entry.signatures?.length
+                  ? `{${entry.signatures.join(',')}}`
+                  : null
+                : (entry[name] ?? null),
+            ),
+          ),
         );
       }
       await client.query(`DELETE FROM ${TABLE} WHERE time < $1`, [since]);
@@ -165,6 +185,7 @@ interface Row {
   outcome: HistoryEntry['outcome'];
   duration: number | null;
   time: Date;
+  signatures: string[] | null;
 }
 
 function fromRow(row: Row): HistoryEntry {
@@ -176,6 +197,7 @@ function fromRow(row: Row): HistoryEntry {
     run: row.run,
     attempt: row.attempt,
     outcome: row.outcome,
+    ...(row.signatures === null ? {} : { signatures: row.signatures }),
     ...(row.duration === null ? {} : { duration: row.duration }),
     time: row.time.toISOString(),
   };

@@ -1,6 +1,7 @@
 import {
   type CliIo,
   ExitCode,
+  NO_SIGNATURE,
   UsageError,
   command,
   formatLedger,
@@ -81,7 +82,7 @@ async function pinned(
   const seen = await failureIn(args.from, args.test, io, TOOL);
   let { signature } = args;
   if (signature === undefined) {
-    if (seen.signatures.length !== 1 || seen.signatures[0] === '(none)')
+    if (seen.signatures.length !== 1 || seen.signatures[0] === NO_SIGNATURE)
       throw new UsageError(
         `--from ${args.from}: ${JSON.stringify(args.test)} failed with ${seen.signatures.length} signature(s) there (${seen.signatures.join(', ')}): give the one to excuse with --signature`,
       );

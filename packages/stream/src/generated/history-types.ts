@@ -29,6 +29,10 @@ export interface HistoryEntry {
    * The test record's folded outcome in that run: flaky when it failed and passed within the run.
    */
   outcome: 'passed' | 'failed' | 'error' | 'skipped' | 'flaky';
+  /**
+   * The failure signatures of the test's failed and errored attempts in that run.
+   */
+  signatures?: string[];
   duration?: Seconds;
   time: Timestamp;
   [k: string]: unknown;

@@ -38,6 +38,10 @@ export interface RunRecord {
   commit?: string;
   branch?: string;
   /**
+   * On a pull or merge request, the branch it targets: flake-detect reads that branch's history to say whether a failure is new.
+   */
+  baseBranch?: string;
+  /**
    * CI provider the run came from, e.g. github, gitlab, buildkite, local.
    */
   ci?: string;
@@ -210,6 +214,7 @@ export interface FlakeVerdict {
    * This run's leg failed en masse: its failures are not evidence of flakiness.
    */
   outage?: boolean;
+  cause?: FailureCause;
   /**
    * Each leg's own verdict, when the legs of the test disagree: the status above is the test's one label (flaky, then broken, suspect, stable, new).
    */
@@ -252,6 +257,42 @@ export interface FlakeSample {
    */
   runs: number;
 }
+/**
+ * On a failing test: whether this change caused the failure, from the history. It explains; it never excuses a failure.
+ */
+export interface FailureCause {
+  /**
+   * new-failure: passed on the base branch at its latest recorded commit; fails-on-base: failing there too; known-flaky: flaky with evidence; infra: the leg failed en masse in this run; new-test: no history on the base branch.
+   */
+  label: 'new-failure' | 'fails-on-base' | 'known-flaky' | 'infra' | 'new-test';
+  /**
+   * The branch read as the base; absent when every branch was.
+   */
+  base?: string;
+  /**
+   * The test's latest recorded commit on the base branch.
+   */
+  baseCommit?: string;
+  /**
+   * fails-on-base: the first commit of the failing stretch on the base branch.
+   */
+  since?: string;
+  /**
+   * fails-on-base: how often the test failed on the base branch in the window.
+   */
+  baseFailures?: {
+    failing: number;
+    commits: number;
+  };
+  /**
+   * fails-on-base: same or different from the base branch's failure; known-flaky: seen before or new. Absent when either side has no signature.
+   */
+  signature?: 'same' | 'different' | 'seen' | 'new';
+  /**
+   * This run's failure signatures of the test.
+   */
+  signatures?: string[];
+}
 export interface FlakeLegVerdict {
   leg: string;
   status: 'stable' | 'flaky' | 'suspect' | 'broken' | 'new';
@@ -285,6 +326,10 @@ export interface DiagnosticRecord {
    * Id of the test concerned.
    */
   test?: string;
+  /**
+   * Ids of the tests concerned, when there are several (tests that fail together).
+   */
+  tests?: string[];
   [k: string]: unknown;
 }
 /**

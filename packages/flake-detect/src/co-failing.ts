@@ -1,0 +1,104 @@
+import jstat from 'jstat';
+import { type Observation, isFailing } from './history-index.js';
+
+/** A flaky test's runs in the window: those it ran in, and those it failed in. */
+export interface RunsOfTest {
+  id: string;
+  ran: Set<string>;
+  failed: Set<string>;
+}
+
+export interface CoFailingGroup {
+  /** The tests, sorted. */
+  tests: string[];
+  /** Runs in which at least two of them failed. */
+  together: number;
+  /** The largest chance, over the pairs that joined them, of failing together that often. */
+  chance: number;
+}
+
+/** How unlikely by chance failing together must be to group two tests. */
+const SIGNIFICANCE = 0.01;
+/** Most flaky tests compared in one run: pairs grow with the square. */
+const MOST_TESTS = 500;
+
+/** Each run attempt of the observations a test ran in, and those it failed in. */
+export function runsOf(id: string, observations: Iterable<Observation>): RunsOfTest {
+  const ran = new Set<string>();
+  const failed = new Set<string>();
+  for (const o of observations) {
+    // An outage's failures are the outage's: they say nothing of a shared cause.
+    if (o.outcome === 'skipped' || o.outage) continue;
+    const key = `${o.run.run}\u0000${o.run.attempt}`;
+    ran.add(key);
+    if (isFailing(o.outcome)) failed.add(key);
+  }
+  return { id, ran, failed };
+}
+
+/**
+ * Flaky tests that fail in the same runs more often than chance, grouped: for each pair,
+ * over the runs both ran in, the chance that failures as many as each had fall together
+ * in at least that many runs (the hypergeometric tail) is under 1%, and they failed
+ * together at least twice. Pairs join into groups, so one owner can take a shared cause.
+ */
+export function coFailingGroups(tests: RunsOfTest[]): CoFailingGroup[] {
+  const considered = tests
+    .filter((t) => t.failed.size >= 2)
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .slice(0, MOST_TESTS);
+  const parent = considered.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
+  const chanceOf = new Map<number, number>();
+  for (let i = 0; i < considered.length; i++)
+    for (let j = i + 1; j < considered.length; j++) {
+      const chance = pairChance(considered[i]!, considered[j]!);
+      if (chance === undefined) continue;
+      const [a, b] = [root(i), root(j)];
+      const joined = Math.max(chance, chanceOf.get(a) ?? 0, chanceOf.get(b) ?? 0);
+      parent[b] = a;
+      chanceOf.set(a, joined);
+    }
+  const members = new Map<number, RunsOfTest[]>();
+  for (let i = 0; i < considered.length; i++) {
+    const r = root(i);
+    members.set(r, [...(members.get(r) ?? []), considered[i]!]);
+  }
+  const groups: CoFailingGroup[] = [];
+  for (const [r, group] of members) {
+    if (group.length < 2) continue;
+    const failures = new Map<string, number>();
+    for (const t of group)
+      for (const run of t.failed) failures.set(run, (failures.get(run) ?? 0) + 1);
+    groups.push({
+      tests: group.map((t) => t.id),
+      together: [...failures.values()].filter((n) => n >= 2).length,
+      chance: chanceOf.get(r)!,
+    });
+  }
+  return groups.sort(
+    (a, b) => b.tests.length - a.tests.length || (a.tests[0]! < b.tests[0]! ? -1 : 1),
+  );
+}
+
+/** The chance of the pair failing together as often as it did, when that is significant. */
+function pairChance(a: RunsOfTest, b: RunsOfTest): number | undefined {
+  let both = 0;
+  let failedA = 0;
+  let failedB = 0;
+  let together = 0;
+  for (const run of a.ran) {
+    if (!b.ran.has(run)) continue;
+    both++;
+    const fa = a.failed.has(run);
+    const fb = b.failed.has(run);
+    if (fa) failedA++;
+    if (fb) failedB++;
+    if (fa && fb) together++;
+  }
+  if (together < 2) return undefined;
+  // P(X >= together), X the runs both failed in when failedB failures fall at random
+  // among `both` runs of which failedA are A's.
+  const chance = 1 - jstat.hypgeom.cdf(together - 1, both, failedA, failedB);
+  return chance < SIGNIFICANCE ? chance : undefined;
+}
