@@ -26,6 +26,12 @@ const history = join(out, 'history');
 const demoTmp = join(out, 'tmp');
 mkdirSync(demoTmp, { mode: 0o755 });
 const env = { ...process.env, NO_COLOR: '1', TMPDIR: demoTmp };
+/** The signature the reference app's quarantine entry for its race is pinned to. */
+const RACE_SIGNATURE = (
+  JSON.parse(readFileSync(join(root, 'examples/submissions/quarantine.json'), 'utf8')) as {
+    quarantined: Array<{ test: string; signature?: string }>;
+  }
+).quarantined.find((e) => e.test.includes('right after it is accepted'))!.signature;
 
 function demo(name: string, ...args: string[]) {
   const reports = join(out, name);
@@ -96,6 +102,16 @@ describe('npm run demo', () => {
     // The race ran in the quarantine lane only: excused there, or flaky when a rerun passed.
     const race = [...verdict.excused].find((t) => t.id.includes('right after it is accepted'));
     if (race) expect(race.leg).toBe('quarantine');
+    // Its entry is pinned to the way it fails: when it failed every attempt, that failure
+    // matched the pin, and the summary says what the entry excuses.
+    expect(verdict.warnings.filter((w) => w.code === 'quarantine-signature-mismatch')).toEqual([]);
+    if (race?.why === 'quarantined') {
+      expect((race.evidence as { signature?: string }).signature).toBe(RACE_SIGNATURE);
+      expect(readFileSync(join(reports, 'summary.md'), 'utf8')).toContain(
+        `only when failing with ${RACE_SIGNATURE}`,
+      );
+    }
+
     expect(existsSync(join(reports, 'report.html'))).toBe(true);
     expect(stderr).toMatch(/demo: legs \(wall [\d.]+ s, longest leg [\d.]+ s\)/);
     // The unit tests in two shards, planned from nothing the first time.
@@ -118,12 +134,18 @@ describe('npm run demo', () => {
     // Red promotes nothing: no job graph that ends in promote.
     expect(stderr).not.toContain('demo: the job graph');
     expect(verdict.verdict).toBe('red');
-    expect(verdict.blocking.map((t) => [t.id, t.flake?.status])).toEqual([
+    expect(verdict.blocking.map((t) => [t.id, t.flake?.status, t.flake?.cause?.label])).toEqual([
       [
         'test/unit/validate.test.ts::validateSubmission > accepts an author of exactly the longest allowed length',
         'broken',
+        'new-failure',
       ],
     ]);
+    // Caused by this change: it passed in the green run before, on the same branch, at the
+    // code this run changed (the strip ends with this run).
+    const { cause, recent } = verdict.blocking[0]!.flake!;
+    expect(`${cause!.baseCommit}+regression`).toBe(recent!.at(-1)!.commit);
+    expect(stderr).toContain(`[new failure: passed on ${cause!.base} at ${cause!.baseCommit}]`);
     expect(verdict.blocking[0]!.leg).toMatch(/^unit-node24-[12]$/);
     // Planned from the green run before it, whose stream the demo kept.
     expect(stderr).toMatch(

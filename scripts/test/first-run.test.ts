@@ -173,9 +173,14 @@ describe('a coin-toss test over five commits of four legs', () => {
       ['node22-shard1', 'flaky'],
     ]);
     // One label, the same on every leg, with the leg that reads otherwise beneath; each
-    // leg's own last runs for the strip.
-    const label = ({ recent, ...rest }: Flake) => (recent ? JSON.stringify(rest) : '');
+    // leg's own last runs for the strip, and the cause of a failure where it failed.
+    const label = ({ recent, cause: _, ...rest }: Flake) => (recent ? JSON.stringify(rest) : '');
     expect(new Set(records.map((r) => label(r.flake!))).size).toBe(1);
+    expect(records.map((r) => r.flake!.cause?.label)).toEqual([
+      undefined,
+      'known-flaky',
+      undefined,
+    ]);
     expect(records.map((r) => r.flake!.recent!.map((x) => `${x.commit} ${x.outcome}`))).toEqual([
       ['c1 failed', 'c2 failed', 'c3 failed', 'c4 passed', 'c5 passed'],
       ['c1 passed', 'c2 failed', 'c3 failed', 'c4 passed', 'c5 failed'],
@@ -201,7 +206,7 @@ describe('a coin-toss test over five commits of four legs', () => {
       ['src/a.test.ts::coin', 'node22', 'flaky'],
     ]);
     expect(readFileSync(join(dir, 'summary.md'), 'utf8')).toContain(
-      '_known flaky: failed and passed in legs that differ only by shard of c5 (node20: stable)_ 🟩🟥🟥🟩🟥',
+      '_known flaky, failing its usual way (failed and passed in legs that differ only by shard of c5) (node20: stable)_ 🟩🟥🟥🟩🟥',
     );
   });
 

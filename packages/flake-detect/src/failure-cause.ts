@@ -22,8 +22,9 @@ export interface CauseQuestion {
 /**
  * Whether this change caused a test's failure, with the evidence, from the history alone:
  * - infra: its leg failed en masse in this run (the outage filter's verdict);
- * - known-flaky: flaky with evidence from before this run (what a quarantine would be
- *   proposed for), its failure's signature seen before or new;
+ * - known-flaky: flaky with evidence from before this commit: a commit of the base branch
+ *   that failed and passed, or a verdict a quarantine would be proposed for; its
+ *   failure's signature seen before or new;
  * - fails-on-base: failing on the base branch at its latest recorded commit there too;
  * - new-test: the base branch has no record of it;
  * - new-failure: it passed on the base branch at its latest recorded commit.
@@ -38,7 +39,12 @@ export function failureCause(question: CauseQuestion): FailureCause {
   const before = question.observations.filter(
     (o) => o.run !== current && o.run.commit !== current.commit && !o.outage,
   );
-  if (question.proposable && question.verdict.evidence.some((e) => e.commit !== current.commit)) {
+  const commits = commitsOn(before, base);
+  const flakyOnBase = commits.some((c) => c.flaky);
+  if (
+    flakyOnBase ||
+    (question.proposable && question.verdict.evidence.some((e) => e.commit !== current.commit))
+  ) {
     const seen = new Set(before.flatMap((o) => o.signatures ?? []));
     const signature =
       signatures.length === 0 || seen.size === 0
@@ -48,7 +54,6 @@ export function failureCause(question: CauseQuestion): FailureCause {
           };
     return { label: 'known-flaky', ...where, ...signature, ...own };
   }
-  const commits = commitsOn(before, base);
   const latest = commits.at(-1);
   if (!latest) return { label: 'new-test', ...where, ...own };
   if (!latest.failing) return { label: 'new-failure', ...where, baseCommit: latest.commit, ...own };
@@ -79,6 +84,9 @@ interface BaseCommit {
   commit: string;
   time: number;
   failing: boolean;
+  /** Failed and passed at this commit (reruns, or a pass on retry): flaky on the base. */
+  flaky: boolean;
+  passed: boolean;
   signatures: string[];
 }
 
@@ -91,13 +99,22 @@ function commitsOn(observations: Observation[], base: string | undefined): BaseC
     if (!c)
       commits.set(
         o.run.commit,
-        (c = { commit: o.run.commit, time: o.run.time, failing: false, signatures: [] }),
+        (c = {
+          commit: o.run.commit,
+          time: o.run.time,
+          failing: false,
+          flaky: false,
+          passed: false,
+          signatures: [],
+        }),
       );
     c.time = Math.min(c.time, o.run.time);
-    if (isFailing(o.outcome)) {
+    const failing = isFailing(o.outcome);
+    if (o.outcome === 'flaky' || (failing ? c.passed : c.failing)) c.flaky = true;
+    if (failing) {
       c.failing = true;
       c.signatures.push(...(o.signatures ?? []));
-    }
+    } else c.passed = true;
   }
   return [...commits.values()].sort(
     (a, b) => a.time - b.time || (a.commit < b.commit ? -1 : a.commit > b.commit ? 1 : 0),

@@ -403,6 +403,50 @@ describe.each(Object.entries(stores))('flake-detect with a %s history', (_, loca
   }, 60_000);
 });
 
+describe('flake-detect with a Postgres history made before failures had signatures', () => {
+  it('adds the column on first use and keeps the rows it holds', async () => {
+    const url = await stores.postgres();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    // The table as the version before signatures made it.
+    await client.query(`CREATE TABLE testgate_history (
+      run text NOT NULL, attempt integer NOT NULL CHECK (attempt >= 1), leg text NOT NULL,
+      id text NOT NULL, commit text NOT NULL, branch text,
+      outcome text NOT NULL CHECK (outcome IN ('passed', 'failed', 'error', 'skipped', 'flaky')),
+      duration double precision, time timestamptz NOT NULL, PRIMARY KEY (run, attempt, leg, id));
+      CREATE INDEX testgate_history_time ON testgate_history (time)`);
+    await client.query(
+      `INSERT INTO testgate_history VALUES ('1', 1, 'unit', 'a', 'c1', 'main', 'failed', 0.1, $1)`,
+      [hoursAgo(3)],
+    );
+    await client.end();
+    const signed = run({ commit: 'c2', run: '2', hoursAgo: 1, legs: { unit: { a: 'failed' } } })
+      .split('\n')
+      .map((line) =>
+        line.includes('"type":"test"')
+          ? JSON.stringify({
+              ...JSON.parse(line),
+              attempts: [{ outcome: 'failed', signature: 'sig1:0a1b2c3d4e5f', signatureText: 'x' }],
+            })
+          : line,
+      )
+      .join('\n');
+    const recorded = await runFlakeDetect(['--history', url, '--record'], signed, dir);
+    expect(recorded.code, recorded.stderr).toBe(0);
+    const exported = await runFlakeDetect(['history', '--export', '--history', url], '', dir);
+    expect(
+      exported.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { commit: string; signatures?: string[] })
+        .map((e) => [e.commit, e.signatures]),
+    ).toEqual([
+      ['c1', undefined],
+      ['c2', ['sig1:0a1b2c3d4e5f']],
+    ]);
+  });
+});
+
 describe('flake-detect: bad input', () => {
   it('says in one line that a Postgres user without CREATE cannot keep the history, and cuts the stream', async () => {
     const admin = new pg.Client({ connectionString: postgres!.url });

@@ -163,3 +163,49 @@ describe('FlakeDetector with sharded legs', () => {
     expect(test.flake?.status).toBe('broken');
   });
 });
+
+describe('FlakeDetector co-failing flaky tests', () => {
+  it('groups the flaky tests that fail in the same runs more often than chance, and only those', async () => {
+    // x and y fail together in 4 of 20 runs; z fails twice, in other runs.
+    const together = [2, 7, 11, 16];
+    const index = new HistoryIndex();
+    for (let i = 0; i < 20; i++)
+      for (const id of ['x', 'y', 'z', 'other'])
+        index.add({
+          id,
+          leg: 'unit',
+          commit: `c${i}`,
+          branch: 'main',
+          run: `r${i}`,
+          attempt: 1,
+          outcome:
+            (id !== 'z' && id !== 'other' && together.includes(i)) ||
+            (id === 'z' && (i === 4 || i === 13))
+              ? 'failed'
+              : 'passed',
+          time: new Date(now - (20 - i) * 3_600_000).toISOString(),
+        });
+    const retried = (id: string): TestRecord => ({
+      type: 'test',
+      id,
+      leg: 'unit',
+      name: id,
+      classname: '',
+      attempts: [{ outcome: 'failed' }, { outcome: 'passed' }],
+      outcome: 'flaky',
+    });
+    const { out } = await detectRecords(index, [RUN, retried('x'), retried('y'), retried('z')]);
+    const groups = out.filter((r) => r.type === 'diagnostic' && r.code === 'flake-co-failing');
+    expect(groups).toEqual([
+      {
+        type: 'diagnostic',
+        severity: 'info',
+        code: 'flake-co-failing',
+        tool: 'flake-detect',
+        tests: ['x', 'y'],
+        message: '2 flaky tests fail together, in 5 runs of the window (p < 0.001 by chance): x, y',
+        hint: 'they likely share one cause (a fixture, a service, the order they run in): give them one owner',
+      },
+    ]);
+  });
+});

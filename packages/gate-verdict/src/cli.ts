@@ -25,6 +25,10 @@ the stream is whole, tests ran, and no hard budget was exceeded.`,
     summary: opt.text({
       describe: 'Append a Markdown summary to FILE (point it at $GITHUB_STEP_SUMMARY)',
     }),
+    comment: opt.text({
+      describe:
+        'Write the Markdown body of a sticky pull request comment to FILE (a marker line, under 65,536 characters)',
+    }),
     json: opt.text({ describe: 'Write the verdict document to FILE' }),
     html: opt.text({
       describe: 'Write one self-contained HTML report to FILE: every test, with filters and search',

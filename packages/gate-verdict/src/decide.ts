@@ -17,6 +17,7 @@ import {
   globMatcher,
 } from '@testgate/stream';
 import type { Budget } from './budgets.js';
+import { causeCounts, causeRank } from './flake-label.js';
 
 export interface VerdictOptions {
   /**
@@ -83,6 +84,7 @@ export async function decideVerdict(
       const finding: Finding = { code: record.code, message: diagnosticText(record) };
       if (record.leg !== undefined) finding.leg = record.leg;
       if (record.test !== undefined) finding.test = record.test;
+      if (record.tests !== undefined) finding.tests = record.tests;
       const blocks = record.severity === 'error' && !notBlocking.has(record.leg ?? '');
       (blocks ? reasons : warnings).push(finding);
     } else if (record.type === 'test') {
@@ -147,13 +149,15 @@ export async function decideVerdict(
           : `no test ran: all ${counts.tests} were skipped`,
     });
   }
-  byLegAndId(blocking);
+  // What this change caused first: the failures someone must look at on this pull request.
+  blocking.sort((a, b) => causeRank(a.flake) - causeRank(b.flake) || byLegThenId(a, b));
   byLegAndId(excused);
   byLegAndId(flakyBlocking);
   if (blocking.length > 0) {
+    const causes = causeCounts(blocking);
     reasons.push({
       code: 'tests-failed',
-      message: `${blocking.length} test(s) failed, first ${JSON.stringify(blocking[0]!.id)} in leg ${JSON.stringify(blocking[0]!.leg)}: ${blocking[0]!.summary}`,
+      message: `${blocking.length} test(s) failed${causes ? ` (${causes})` : ''}, first ${JSON.stringify(blocking[0]!.id)} in leg ${JSON.stringify(blocking[0]!.leg)}: ${blocking[0]!.summary}`,
     });
   }
   if (flakyBlocking.length > 0) {
@@ -372,9 +376,11 @@ function judge(
 }
 
 function byLegAndId(refs: TestRef[]): void {
-  refs.sort((a, b) =>
-    a.leg !== b.leg ? (a.leg < b.leg ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0,
-  );
+  refs.sort(byLegThenId);
+}
+
+function byLegThenId(a: TestRef, b: TestRef): number {
+  return a.leg !== b.leg ? (a.leg < b.leg ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 function round(seconds: number): number {

@@ -1,14 +1,16 @@
-import type { TestRef } from '@testgate/stream';
+import type { FailureCause, TestRef } from '@testgate/stream';
 
 type Flake = NonNullable<TestRef['flake']>;
 
 /**
- * flake-detect's verdict in a few words, for reports: why a failure is what it is.
- * Empty for a stable test (nothing to say) or a stream without flake-detect.
+ * flake-detect's verdict in a few words, for reports: why a failure is what it is. A
+ * failing test's cause (did this change cause it) leads. Empty for a stable test
+ * (nothing to say) or a stream without flake-detect.
  */
 export function flakeLabel(flake: Flake | undefined): string {
   if (!flake) return '';
-  const label = statusLabel(flake);
+  const status = statusLabel(flake);
+  const label = flake.cause ? causeLabel(flake.cause, status) : status;
   // The one label of the test, then the legs that read otherwise.
   const others = (flake.legs ?? [])
     .filter((l) => l.status !== flake.status)
@@ -18,6 +20,89 @@ export function flakeLabel(flake: Flake | undefined): string {
     );
   if (others.length === 0) return label;
   return `${label || flake.status} (${others.join('; ')})`;
+}
+
+/** flake-detect's groups of flaky tests that fail together: a section of their own in reports. */
+export const CO_FAILING = 'flake-co-failing';
+
+/** The order blocking failures are listed in: what this change caused first. */
+export function causeRank(flake: Flake | undefined): number {
+  const cause = flake?.cause;
+  switch (cause?.label) {
+    case 'new-failure':
+      return 0;
+    case 'new-test':
+      return 1;
+    case undefined:
+      return 2;
+    case 'known-flaky':
+      return cause.signature === 'new' ? 3 : 5;
+    case 'fails-on-base':
+      return cause.signature === 'different' ? 3 : 4;
+    case 'infra':
+      return 6;
+  }
+}
+
+/** Each cause's name in the reports' counts, in the order of causeRank. */
+export const CAUSE_NAMES: Record<FailureCause['label'], string> = {
+  'new-failure': 'new failure',
+  'new-test': 'new test',
+  'known-flaky': 'known flaky',
+  'fails-on-base': 'fails on the base branch too',
+  infra: 'infra',
+};
+
+/** How many blocking failures have each cause, most caused by this change first. */
+export function causeCounts(blocking: TestRef[]): string {
+  const counts = new Map<FailureCause['label'], number>();
+  for (const t of [...blocking].sort((a, b) => causeRank(a.flake) - causeRank(b.flake))) {
+    const label = t.flake?.cause?.label;
+    if (label) counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  return [...counts].map(([label, n]) => `${n} ${CAUSE_NAMES[label]}`).join(', ');
+}
+
+function causeLabel(cause: FailureCause, status: string): string {
+  const text = causeText(cause);
+  // A known flake's evidence adds to it; the other causes say more than "broken since".
+  if (cause.label !== 'known-flaky') return text;
+  const evidence = status.replace(/^known flaky:?\s*/, '');
+  return evidence ? `${text} (${evidence})` : text;
+}
+
+function causeText(cause: FailureCause): string {
+  const base = cause.base ?? 'any branch';
+  switch (cause.label) {
+    case 'new-failure':
+      return `new failure: passed on ${base} at ${short(cause.baseCommit)}`;
+    case 'new-test':
+      return `new test: never recorded on ${base}`;
+    case 'infra':
+      return 'infra: its leg failed en masse in this run';
+    case 'known-flaky':
+      return cause.signature === 'new'
+        ? 'known flaky, failing a new way (signature not seen before)'
+        : cause.signature === 'seen'
+          ? 'known flaky, failing its usual way'
+          : 'known flaky';
+    case 'fails-on-base': {
+      const { failing, commits } = cause.baseFailures ?? { failing: 0, commits: 0 };
+      const how =
+        cause.signature === 'same'
+          ? ', the same failure'
+          : cause.signature === 'different'
+            ? ', but failing a different way here'
+            : '';
+      return `fails on ${base} too: since ${short(cause.since)}, ${failing} of ${commits} recorded commits${how}`;
+    }
+  }
+}
+
+/** A commit as people read it: a full SHA cut to 12 digits. */
+function short(commit: string | undefined): string {
+  if (commit === undefined) return '?';
+  return /^[0-9a-f]{40}$/.test(commit) ? commit.slice(0, 12) : commit;
 }
 
 function statusLabel(flake: Flake): string {

@@ -19,6 +19,7 @@ import {
 } from '@testgate/stream';
 import { githubAnnotations } from './annotations.js';
 import { type Budget, parseBudgets } from './budgets.js';
+import { renderComment } from './comment.js';
 import { CtrfReport } from './ctrf.js';
 import { decideVerdict } from './decide.js';
 import { type TestRow, collectRows, renderHtml } from './html.js';
@@ -35,6 +36,7 @@ export interface GateRequest {
   allowEmpty: boolean;
   budgets: string | undefined;
   summary: string | undefined;
+  comment: string | undefined;
   json: string | undefined;
   html: string | undefined;
   ctrf: string | undefined;
@@ -147,14 +149,13 @@ async function writeReports(
     if (!check.ok) throw new Error(`${TOOL} made an invalid verdict document: ${check.problem}`);
     await writeFileAtomically(resolve(io.cwd, args.json), `${JSON.stringify(verdict, null, 2)}\n`);
   }
+  const fullReport =
+    args.html === undefined ? {} : { fullReport: `the HTML report (${args.html})` };
   // Appended: GitHub's step summary file collects what every command of the step writes.
   if (args.summary !== undefined)
-    await appendFile(
-      resolve(io.cwd, args.summary),
-      renderSummary(
-        verdict,
-        args.html === undefined ? {} : { fullReport: `the HTML report (${args.html})` },
-      ),
-    );
+    await appendFile(resolve(io.cwd, args.summary), renderSummary(verdict, fullReport));
+  // Written whole, not appended: the comment is edited in place on each run.
+  if (args.comment !== undefined)
+    await writeFileAtomically(resolve(io.cwd, args.comment), renderComment(verdict, fullReport));
   if (args.annotations === 'github') io.stdout.write(githubAnnotations(verdict));
 }

@@ -9,7 +9,7 @@ import type {
 } from '@testgate/stream';
 import { formatSeconds } from './durations.js';
 import { balanceLine, plannedNote, shardBalance } from './shard-balance.js';
-import { flakeLabel } from './flake-label.js';
+import { CO_FAILING, flakeLabel } from './flake-label.js';
 
 /** One test as the HTML report lists it: [id, leg, outcome, seconds]. */
 export type TestRow = [id: string, leg: string, outcome: TestRecord['outcome'], seconds: number];
@@ -47,7 +47,7 @@ header h1{margin:0;font-size:22px}main{padding:8px 24px 40px}
 h2{font-size:17px;margin:24px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
 th{background:#f6f8fa}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.failed,.error{color:#cf222e}.flaky{color:#9a6700}.flake-broken{color:#cf222e;font-style:italic}.flake-flaky,.flake-suspect{color:#9a6700;font-style:italic}.flake-new{color:#57606a;font-style:italic}.passed{color:#1a7f37}.skipped{color:#57606a}
+.failed,.error{color:#cf222e}.flaky{color:#9a6700}.flake-broken{color:#cf222e;font-style:italic}.flake-flaky,.flake-suspect{color:#9a6700;font-style:italic}.flake-new{color:#57606a;font-style:italic}.cause-new-failure,.cause-new-test{color:#cf222e;font-weight:600;font-style:normal}.cause-fails-on-base,.cause-infra{color:#57606a}.passed{color:#1a7f37}.skipped{color:#57606a}
 details{margin:6px 0;border:1px solid #d0d7de;border-radius:6px;padding:6px 10px}summary{cursor:pointer}
 pre{white-space:pre-wrap;word-break:break-word;background:#f6f8fa;padding:8px;border-radius:6px;max-height:400px;overflow:auto}
 .filters{display:flex;gap:8px;flex-wrap:wrap;margin:8px 0}.filters input{flex:1;min-width:200px}
@@ -113,8 +113,9 @@ function failure(test: TestRef | ExcusedTest, extra = ''): string {
       ? ''
       : ` <span class="muted">${escapeHtml(test.file)}${test.line === undefined ? '' : `:${test.line}`}</span>`;
   const label = flakeLabel(test.flake);
+  const cause = test.flake?.cause?.label;
   const flake = label
-    ? ` <span class="flake-${escapeHtml(test.flake!.status)}">${escapeHtml(label)}</span>`
+    ? ` <span class="flake-${escapeHtml(test.flake!.status)}${cause ? ` cause-${escapeHtml(cause)}` : ''}">${escapeHtml(label)}</span>`
     : '';
   return `<details><summary><b>${escapeHtml(test.id)}</b> <span class="muted">(${escapeHtml(test.leg)})</span> <span class="${escapeHtml(test.outcome)}">${escapeHtml(test.outcome)}</span>${flake}${where}${extra}${strip(test.flake?.recent)}</summary><pre>${escapeHtml([test.message, test.details].filter(Boolean).join('\n\n'))}</pre></details>`;
 }
@@ -161,9 +162,13 @@ function strip(recent: FlakeRecentRun[] | undefined): string {
 function excusedExtra(test: ExcusedTest): string {
   if (test.why === 'quarantined') {
     const entry = (test.evidence ?? {}) as Record<string, unknown>;
-    const parts = ['owner', 'reason', 'deadline', 'daysLeft']
+    const names: Record<string, string> = {
+      daysLeft: 'days left',
+      signature: 'only when failing with',
+    };
+    const parts = ['owner', 'reason', 'deadline', 'daysLeft', 'signature']
       .filter((k) => typeof entry[k] === 'string' || typeof entry[k] === 'number')
-      .map((k) => `${k === 'daysLeft' ? 'days left' : k}: ${String(entry[k])}`);
+      .map((k) => `${names[k] ?? k}: ${String(entry[k])}`);
     return ` <span class="muted">${escapeHtml(parts.join(', '))}</span>`;
   }
   const attempts = Array.isArray(test.evidence)
@@ -192,6 +197,8 @@ export function renderHtml(verdict: VerdictDocument, rows: TestRow[]): string {
     f.code.startsWith('budget-'),
   );
   const balance = shardBalance(verdict.legs);
+  const coFailing = verdict.warnings.filter((w) => w.code === CO_FAILING);
+  const warnings = verdict.warnings.filter((w) => w.code !== CO_FAILING);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
@@ -222,7 +229,8 @@ ${section(
   verdict.excused.filter((t) => t.why === 'leg-not-blocking').map((t) => failure(t)),
 )}
 ${budgets.length > 0 ? `<h2 id="budgets">Budgets</h2>${findingList(budgets)}` : ''}
-${verdict.warnings.length > 0 ? `<h2 id="warnings">Warnings</h2>${findingList(verdict.warnings)}` : ''}
+${coFailing.length > 0 ? `<h2 id="co-failing">Flaky tests that fail together (${coFailing.length})</h2>${findingList(coFailing)}` : ''}
+${warnings.length > 0 ? `<h2 id="warnings">Warnings</h2>${findingList(warnings)}` : ''}
 <h2 id="slowest">Slowest tests</h2><table><tbody>${slowest.map((r) => `<tr><td>${escapeHtml(r[0])}</td><td>${escapeHtml(r[1])}</td><td class="num">${formatSeconds(r[3])}</td></tr>`).join('')}</tbody></table>
 <h2 id="tests">All tests</h2>
 <div class="filters"><select id="f-status" aria-label="status"><option value="">every status</option>${['failed', 'error', 'flaky', 'passed', 'skipped'].map((s) => `<option>${s}</option>`).join('')}</select>

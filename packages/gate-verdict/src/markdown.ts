@@ -1,6 +1,6 @@
 import { formatSeconds } from './durations.js';
 import { balanceLine, plannedNote, shardBalance } from './shard-balance.js';
-import { flakeLabel } from './flake-label.js';
+import { CO_FAILING, flakeLabel } from './flake-label.js';
 import {
   type ExcusedTest,
   type FlakeRecentRun,
@@ -153,7 +153,11 @@ function excusedLine(test: ExcusedTest): string {
       typeof entry.deadline === 'string' ? `, until ${escapeMarkdown(entry.deadline)}` : '';
     // Days left come from quarantine-filter, which knows the date: the verdict reads no clock.
     const left = typeof entry.daysLeft === 'number' ? ` (${entry.daysLeft} days left)` : '';
-    return `${testLine(test)}${owner}${deadline}${left}`;
+    const pinned =
+      typeof entry.signature === 'string'
+        ? `, only when failing with ${escapeMarkdown(entry.signature)}`
+        : '';
+    return `${testLine(test)}${owner}${deadline}${left}${pinned}`;
   }
   const attempts = Array.isArray(test.evidence)
     ? (test.evidence as Array<{ outcome?: string }>).map((a) => a.outcome).join(' → ')
@@ -177,6 +181,7 @@ export function renderSummary(
   const limit = options.limit ?? SUMMARY_LIMIT;
   const rest = options.fullReport ?? 'the --json verdict document';
   const c = verdict.counts;
+  const coFailing = verdict.warnings.filter((w) => w.code === CO_FAILING);
   const head = [
     verdict.verdict === 'green' ? '## ✅ Test gate: green' : '## ❌ Test gate: red',
     '',
@@ -212,16 +217,34 @@ export function renderSummary(
     }
   };
   section('Blocking failures', verdict.blocking.map(testLine));
+  section(
+    'Flaky tests that fail together',
+    coFailing.map((f) => `- ${escapeMarkdown(f.message)}`),
+  );
   section('Flaky, not blocking', verdict.excused.filter((t) => t.why === 'flaky').map(excusedLine));
   section('Quarantined', verdict.excused.filter((t) => t.why === 'quarantined').map(excusedLine));
   section(
     'In legs that do not block',
     verdict.excused.filter((t) => t.why === 'leg-not-blocking').map(testLine),
   );
-  if (verdict.warnings.length > 0)
-    section(
-      'Warnings',
-      verdict.warnings.map((w) => `- ${escapeMarkdown(w.message)}`),
-    );
-  return text;
+  section(
+    'Warnings',
+    verdict.warnings
+      .filter((w) => w.code !== CO_FAILING)
+      .map((w) => `- ${escapeMarkdown(w.message)}`),
+  );
+  return fitted(text, limit, rest);
+}
+
+/** The text, cut on a line to stay under the limit when its head alone is over it (thousands of legs). */
+function fitted(text: string, limit: number, rest: string): string {
+  const bytes = Buffer.from(text);
+  if (bytes.length <= limit) return text;
+  const marker = `\n_… cut to stay under ${Math.round(limit / 1024)} KiB: see ${rest}._\n`;
+  const room = limit - Buffer.byteLength(marker);
+  const cut = bytes
+    .subarray(0, room)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
+  return `${cut.slice(0, Math.max(0, cut.lastIndexOf('\n')))}${marker}`;
 }

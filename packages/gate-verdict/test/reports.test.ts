@@ -10,6 +10,7 @@ import {
   escapeMarkdown,
   githubAnnotations,
   parseBudgets,
+  renderHtml,
   renderSummary,
 } from '../src/index.js';
 
@@ -323,5 +324,42 @@ describe("flake-detect's verdicts in the reports", () => {
     expect(summary).toContain(
       '- **f** (unit) _known flaky: failed and passed in reruns of c2_: f broke',
     );
+  });
+
+  it('gives co-failing flaky tests a section of their own, and shows each cause in the HTML', async () => {
+    const verdict = await decideVerdict(
+      stream(
+        leg('unit'),
+        {
+          type: 'diagnostic',
+          severity: 'info',
+          code: 'flake-co-failing',
+          tool: 'flake-detect',
+          tests: ['x', 'y'],
+          message:
+            '2 flaky tests fail together, in 5 runs of the window (p < 0.001 by chance): x, y',
+        },
+        test('n', 'failed', {
+          flake: { ...broken, cause: { label: 'new-failure', base: 'main', baseCommit: 'c2' } },
+        }),
+      ),
+    );
+    expect(verdict.warnings).toContainEqual(
+      expect.objectContaining({ code: 'flake-co-failing', tests: ['x', 'y'] }),
+    );
+    const summary = renderSummary(verdict);
+    expect(summary).toContain(
+      '### Flaky tests that fail together (1)\n\n- 2 flaky tests fail together, in 5 runs of the window (p &lt; 0.001 by chance): x, y\n',
+    );
+    expect(summary).not.toContain('### Warnings');
+    expect(summary).toContain('- **n** (unit) _new failure: passed on main at c2_: n broke');
+    const html = renderHtml(verdict, []);
+    expect(html).toContain(
+      '<span class="flake-broken cause-new-failure">new failure: passed on main at c2</span>',
+    );
+    expect(html).toMatch(
+      /<h2 id="co-failing">Flaky tests that fail together \(1\)<\/h2><ul><li>2 flaky tests/,
+    );
+    expect(html).not.toContain('<h2 id="warnings">');
   });
 });
