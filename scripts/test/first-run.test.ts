@@ -23,6 +23,7 @@ interface Flake {
   evidence: Array<{ rule: string; commit: string; runs: unknown[] }>;
   legs?: Array<{ leg: string; status: string }>;
   recent?: Array<{ commit: string; outcome: string }>;
+  cause?: { label: string };
 }
 interface TestRecord {
   type: string;
