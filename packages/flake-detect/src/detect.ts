@@ -20,7 +20,8 @@ import { type RunsOfTest, coFailingGroups, runsOf } from './co-failing.js';
 import { configurationOf } from './equivalent-legs.js';
 import { cleanCommitsNeeded } from './estimate.js';
 import { failureCause } from './failure-cause.js';
-import { type HistoryIndex, type Observation, type RunInfo, isFailing } from './history-index.js';
+import { type Observation, type RunInfo, isFailing } from './history-index.js';
+import type { HistoryView } from './history-view.js';
 import { type RecordSpill, memorySpill } from './spill.js';
 
 export const TOOL = 'flake-detect';
@@ -184,7 +185,7 @@ export class FlakeDetector {
   #legs = 0;
 
   constructor(
-    private readonly loadHistory: (query: HistoryQuery) => Promise<HistoryIndex>,
+    private readonly loadHistory: (query: HistoryQuery) => Promise<HistoryView>,
     private readonly options: DetectOptions,
   ) {}
 
@@ -250,6 +251,7 @@ export class FlakeDetector {
       current,
       base: this.options.base ?? runRecord?.baseBranch ?? current.branch,
       index,
+      verdicts: new Map(),
       legs,
       testSeconds,
       ran,
@@ -468,7 +470,9 @@ interface ReadRun {
   current: RunInfo;
   /** The branch failures are compared with; every branch when undefined. */
   base: string | undefined;
-  index: HistoryIndex;
+  index: HistoryView;
+  /** Verdicts by what they were made of (outcomesKey), for the tests that share one. */
+  verdicts: Map<string, FlakeVerdict>;
   legs: Map<string, LegRecord>;
   /** This run's test time per leg. */
   testSeconds: Map<string, number>;
@@ -518,22 +522,39 @@ function labelTest(id: string, read: ReadRun, branch: string | undefined): TestL
     // Its history in every shard of the configuration: a plan moves tests between shards.
     const shards = read.shards.legsOf.get(key) ?? [...members];
     const pooled = shards.length > 1;
-    const observations: Observation[] = [];
-    for (const leg of shards)
-      for (const o of read.index.observationsOf(id, leg))
-        observations.push(pooled ? { ...o, leg } : o);
-    for (const { leg, outcome } of ran) {
-      if (!members.has(leg)) continue;
-      const outage = read.outages.has(leg);
-      observations.push(
-        pooled
-          ? { run: read.current, outcome, outage, leg }
-          : { run: read.current, outcome, outage },
-      );
+    const gather = (): Observation[] => {
+      const observations: Observation[] = [];
+      for (const leg of shards)
+        for (const o of read.index.observationsOf(id, leg))
+          observations.push(pooled ? { ...o, leg } : o);
+      for (const { leg, outcome } of ran) {
+        if (!members.has(leg)) continue;
+        const outage = read.outages.has(leg);
+        observations.push(
+          pooled
+            ? { run: read.current, outcome, outage, leg }
+            : { run: read.current, outcome, outage },
+        );
+      }
+      if (pooled) observations.sort((a, b) => a.run.time - b.run.time);
+      return observations;
+    };
+    let observations: Observation[] | undefined;
+    // Tests whose outcomes are the same in every run get the same verdict: most of a
+    // suite passed every time, and is classified once.
+    const same = outcomesKey(id, shards, members, ran, read);
+    let verdict = same === undefined ? undefined : read.verdicts.get(same);
+    if (!verdict) {
+      verdict = classify((observations = gather()), { branch, current: read.current });
+      if (same !== undefined) read.verdicts.set(same, verdict);
     }
-    if (pooled) observations.sort((a, b) => a.run.time - b.run.time);
-    const verdict = classify(observations, { branch, current: read.current });
-    for (const leg of members) legs.set(leg, { verdict, observations });
+    const legVerdict = {
+      verdict,
+      get observations(): Observation[] {
+        return (observations ??= gather());
+      },
+    };
+    for (const leg of members) legs.set(leg, legVerdict);
     if (!best || LABEL_RANK[verdict.status] < LABEL_RANK[best.status]) best = verdict;
   }
   const statuses = new Set([...legs.values()].map((l) => l.verdict.status));
@@ -550,7 +571,25 @@ function labelTest(id: string, read: ReadRun, branch: string | undefined): TestL
   return { flake, legs, left: ran.length };
 }
 
-function legOutage(index: HistoryIndex, leg: LegRecord): DiagnosticRecord | undefined {
+/** What a test's verdict in one configuration is made of, as one text; undefined when the history cannot tell. */
+function outcomesKey(
+  id: string,
+  shards: string[],
+  members: Set<string>,
+  ran: Array<{ leg: string; outcome: TestRecord['outcome'] }>,
+  read: ReadRun,
+): string | undefined {
+  const parts: string[] = [];
+  for (const leg of shards) {
+    const key = read.index.outcomesKey(id, leg);
+    if (key === undefined) return undefined;
+    parts.push(leg, key);
+  }
+  for (const { leg, outcome } of ran) if (members.has(leg)) parts.push(leg, outcome);
+  return parts.join('\u0001');
+}
+
+function legOutage(index: HistoryView, leg: LegRecord): DiagnosticRecord | undefined {
   const { tests, skipped, failed, error, flaky } = leg.counts;
   const ran = tests - skipped;
   const failing = failed + error + flaky;

@@ -1,4 +1,12 @@
 import type { HistoryEntry } from '@testgate/stream';
+import {
+  type HistoryView,
+  type LegTally,
+  OutageFilter,
+  type OutageOptions,
+} from './history-view.js';
+
+export type { OutageOptions } from './history-view.js';
 
 export type HistoryOutcome = HistoryEntry['outcome'];
 
@@ -24,24 +32,6 @@ export interface Observation {
   signatures?: readonly string[];
 }
 
-export interface OutageOptions {
-  /**
-   * A leg run is an outage when at least this share of its tests failed...
-   * @default 0.1
-   */
-  minShare?: number;
-  /**
-   * ...and that share is at least this many times the leg's usual (median) share...
-   * @default 5
-   */
-  factor?: number;
-  /**
-   * ...and at least this many tests failed.
-   * @default 3
-   */
-  minFailed?: number;
-}
-
 const OUTCOMES: readonly HistoryOutcome[] = ['passed', 'failed', 'error', 'skipped', 'flaky'];
 const CODE = new Map(OUTCOMES.map((outcome, code) => [outcome, code]));
 
@@ -49,19 +39,12 @@ export function isFailing(outcome: HistoryOutcome): boolean {
   return outcome === 'failed' || outcome === 'error' || outcome === 'flaky';
 }
 
-interface LegTally {
-  tests: number;
-  failing: number;
-  /** The leg's test time in the run. */
-  seconds: number;
-}
-
 /**
  * The history window in memory, compact: run attempts once, each test's outcomes as
  * packed numbers (run index and outcome code), and per leg and run how many tests ran and
  * failed, for the outage filter.
  */
-export class HistoryIndex {
+export class HistoryIndex implements HistoryView {
   private readonly runs: RunInfo[] = [];
   private readonly runIndex = new Map<string, number>();
   private readonly outcomes = new Map<string, number[]>();
@@ -72,10 +55,10 @@ export class HistoryIndex {
   private readonly usualShares = new Map<string, number>();
   private sealed = false;
   private lastRun = -1;
-  private readonly outage: Required<OutageOptions>;
+  private readonly outage: OutageFilter;
 
   constructor(options: OutageOptions = {}) {
-    this.outage = { minShare: 0.1, factor: 5, minFailed: 3, ...options };
+    this.outage = new OutageFilter(options);
   }
 
   get runCount(): number {
@@ -153,7 +136,12 @@ export class HistoryIndex {
    * the leg's usual failure share in the history.
    */
   isOutage(leg: string, tests: number, failing: number): boolean {
-    return this.outageAgainst(this.usualShare(leg), tests, failing);
+    return this.outage.isOutage(this.usualShare(leg), tests, failing);
+  }
+
+  /** Every entry is kept as it came: no two tests are known to share their outcomes. */
+  outcomesKey(): undefined {
+    return undefined;
   }
 
   /** The leg's usual (median) failure share in the history, 0 when it has none. */
@@ -162,22 +150,15 @@ export class HistoryIndex {
     return this.usualShares.get(leg) ?? 0;
   }
 
-  private outageAgainst(usual: number, tests: number, failing: number): boolean {
-    if (tests === 0 || failing < this.outage.minFailed) return false;
-    const share = failing / tests;
-    return share >= this.outage.minShare && share >= usual * this.outage.factor;
-  }
-
   private seal(): void {
     if (this.sealed) return;
     this.sealed = true;
     for (const [leg, tallies] of this.legTallies) {
-      const shares = [...tallies.values()].map((t) => t.failing / t.tests).sort((a, b) => a - b);
-      const usual = shares[Math.floor((shares.length - 1) / 2)] ?? 0;
+      const usual = this.outage.usualShare(tallies.values());
       this.usualShares.set(leg, usual);
       const outages = new Set<number>();
       for (const [run, tally] of tallies)
-        if (this.outageAgainst(usual, tally.tests, tally.failing)) outages.add(run);
+        if (this.outage.isOutage(usual, tally.tests, tally.failing)) outages.add(run);
       this.outages.set(leg, outages);
     }
   }

@@ -1,0 +1,248 @@
+import type { HistoryEntry } from '@testgate/stream';
+import { type HistoryOutcome, type Observation, type RunInfo, isFailing } from './history-index.js';
+import {
+  type HistoryView,
+  type LegTally,
+  OutageFilter,
+  type OutageOptions,
+} from './history-view.js';
+
+const OUTCOMES: readonly HistoryOutcome[] = ['passed', 'failed', 'error', 'skipped', 'flaky'];
+const CODE = new Map(OUTCOMES.map((outcome, code) => [outcome, code]));
+
+/** A stretch of a leg's runs, by sequence number, first and last included. */
+export type Stretch = [from: number, to: number];
+
+/** One run attempt of a leg, with what the outage filter and the trend read of it. */
+export interface LegRun extends LegTally {
+  run: RunInfo;
+}
+
+/** A leg's run attempts in the order they were recorded, numbered from `first`. */
+interface LegLog {
+  first: number;
+  /** By sequence number less `first`; a run that fell out of the window is a hole. */
+  runs: Array<LegRun | undefined>;
+  /** Sequence number of each run attempt (`run\0attempt`). */
+  seq: Map<string, number>;
+}
+
+/**
+ * A test's outcomes in one leg: for each outcome, the stretches of the leg's runs it had
+ * that outcome in (a test that passed in every run is one stretch), and the signatures of
+ * its failures by sequence number.
+ */
+export interface TestLog {
+  stretches: Stretch[][];
+  signatures: Map<number, readonly string[]>;
+  /** The last sequence number it has an outcome at. */
+  last: number;
+}
+
+function runKey(run: string, attempt: number): string {
+  return `${run}\u0000${attempt}`;
+}
+
+function testKey(id: string, leg: string): string {
+  return `${id}\u0000${leg}`;
+}
+
+/**
+ * The history as per-test state: each leg's runs once, and each test's outcomes in a leg
+ * as stretches of those runs. What a run of a stable test adds is one number (its stretch
+ * grows), so the state of a test stays a few numbers however long the window; and the
+ * observations it gives are exactly the entries it was made of.
+ */
+export class HistoryState {
+  readonly runs = new Map<string, RunInfo>();
+  readonly legs = new Map<string, LegLog>();
+  readonly tests = new Map<string, TestLog>();
+
+  /** Folds history entries in, in the order they were recorded; an entry seen before is left out. */
+  add(entries: Iterable<HistoryEntry>): void {
+    for (const entry of entries) {
+      const key = runKey(entry.run, entry.attempt);
+      let run = this.runs.get(key);
+      if (!run) {
+        run = {
+          run: entry.run,
+          attempt: entry.attempt,
+          commit: entry.commit,
+          branch: entry.branch,
+          time: Date.parse(entry.time),
+        };
+        this.runs.set(key, run);
+      }
+      let log = this.legs.get(entry.leg);
+      if (!log) this.legs.set(entry.leg, (log = { first: 0, runs: [], seq: new Map() }));
+      let seq = log.seq.get(key);
+      if (seq === undefined) {
+        seq = log.first + log.runs.length;
+        log.seq.set(key, seq);
+        log.runs.push({ run, tests: 0, failing: 0, seconds: 0 });
+      }
+      const legRun = log.runs[seq - log.first];
+      if (!legRun) continue; // a run attempt that fell out of the window
+      const id = testKey(entry.id, entry.leg);
+      let test = this.tests.get(id);
+      if (!test)
+        this.tests.set(
+          id,
+          (test = { stretches: OUTCOMES.map(() => []), signatures: new Map(), last: -1 }),
+        );
+      if (seq <= test.last) continue;
+      const stretches = test.stretches[CODE.get(entry.outcome)!]!;
+      const latest = stretches.at(-1);
+      if (latest && latest[1] === test.last && test.last === seq - 1) latest[1] = seq;
+      else stretches.push([seq, seq]);
+      test.last = seq;
+      if (entry.signatures !== undefined && entry.signatures.length > 0)
+        test.signatures.set(seq, entry.signatures);
+      if (entry.outcome === 'skipped') continue;
+      legRun.tests++;
+      legRun.seconds += entry.duration ?? 0;
+      if (isFailing(entry.outcome)) legRun.failing++;
+    }
+  }
+
+  /** Drops what is older than `since` (ISO 8601): runs, stretches, and tests left with none. */
+  expire(since: string): void {
+    const cut = Date.parse(since);
+    for (const [name, log] of this.legs) {
+      log.runs.forEach((r, i) => {
+        if (r && r.run.time < cut) {
+          log.runs[i] = undefined;
+          log.seq.delete(runKey(r.run.run, r.run.attempt));
+        }
+      });
+      let gone = 0;
+      while (gone < log.runs.length && log.runs[gone] === undefined) gone++;
+      log.runs.splice(0, gone);
+      log.first += gone;
+      if (log.runs.length === 0 && log.seq.size === 0) this.legs.delete(name);
+    }
+    for (const [key, test] of this.tests) {
+      const leg = key.slice(key.lastIndexOf('\u0000') + 1);
+      const log = this.legs.get(leg);
+      const first = log?.first ?? Number.POSITIVE_INFINITY;
+      let left = 0;
+      test.stretches = test.stretches.map((list) =>
+        list.flatMap(([from, to]): Stretch[] => (to < first ? [] : [[Math.max(from, first), to]])),
+      );
+      for (const list of test.stretches) left += list.length;
+      for (const seq of test.signatures.keys()) if (seq < first) test.signatures.delete(seq);
+      if (left === 0) this.tests.delete(key);
+    }
+    const kept = new Set<RunInfo>();
+    for (const log of this.legs.values()) for (const r of log.runs) if (r) kept.add(r.run);
+    for (const [key, run] of this.runs) if (!kept.has(run)) this.runs.delete(key);
+  }
+
+  /** The window as labelling reads it, without the run attempt being classified. */
+  view(query: { since: string; current: RunInfo }, outage: OutageOptions = {}): HistoryView {
+    return new StateView(this, Date.parse(query.since), query.current, new OutageFilter(outage));
+  }
+}
+
+/** Per leg, what the view worked out once: its runs in the window, their outages. */
+interface LegWindow {
+  log: LegLog;
+  /** Whether the run at sequence number less `first` counts (in the window, not the current one). */
+  counts: boolean[];
+  outages: Set<number>;
+  usual: number;
+}
+
+class StateView implements HistoryView {
+  readonly runCount: number;
+  readonly #windows = new Map<string, LegWindow | undefined>();
+
+  constructor(
+    private readonly state: HistoryState,
+    private readonly since: number,
+    private readonly current: RunInfo,
+    private readonly outage: OutageFilter,
+  ) {
+    let count = 0;
+    for (const run of state.runs.values()) if (this.#counts(run)) count++;
+    this.runCount = count;
+  }
+
+  #counts(run: RunInfo): boolean {
+    return (
+      run.time >= this.since &&
+      !(run.run === this.current.run && run.attempt === this.current.attempt)
+    );
+  }
+
+  #window(leg: string): LegWindow | undefined {
+    if (this.#windows.has(leg)) return this.#windows.get(leg);
+    const log = this.state.legs.get(leg);
+    let window: LegWindow | undefined;
+    if (log) {
+      const counts = log.runs.map((r) => r !== undefined && this.#counts(r.run));
+      const tallied = log.runs.filter((r, i): r is LegRun => counts[i]! && r!.tests > 0);
+      const usual = this.outage.usualShare(tallied);
+      const outages = new Set<number>();
+      log.runs.forEach((r, i) => {
+        if (counts[i] && r!.tests > 0 && this.outage.isOutage(usual, r!.tests, r!.failing))
+          outages.add(log.first + i);
+      });
+      window = { log, counts, outages, usual };
+    }
+    this.#windows.set(leg, window);
+    return window;
+  }
+
+  observationsOf(id: string, leg: string): Observation[] {
+    const test = this.state.tests.get(testKey(id, leg));
+    const window = this.#window(leg);
+    if (!test || !window) return [];
+    const { log, counts, outages } = window;
+    const found: Array<[number, Observation]> = [];
+    test.stretches.forEach((list, code) => {
+      for (const [from, to] of list)
+        for (let seq = from; seq <= to; seq++) {
+          if (!counts[seq - log.first]) continue;
+          const signatures = test.signatures.get(seq);
+          found.push([
+            seq,
+            {
+              run: log.runs[seq - log.first]!.run,
+              outcome: OUTCOMES[code]!,
+              outage: outages.has(seq),
+              ...(signatures && { signatures }),
+            },
+          ]);
+        }
+    });
+    // In the order they were recorded, then by time: as the entries read in that order.
+    return found
+      .sort((a, b) => a[0] - b[0])
+      .map(([, o]) => o)
+      .sort((a, b) => a.run.time - b.run.time);
+  }
+
+  outcomesKey(id: string, leg: string): string | undefined {
+    const test = this.state.tests.get(testKey(id, leg));
+    return test ? JSON.stringify(test.stretches) : '';
+  }
+
+  isOutage(leg: string, tests: number, failing: number): boolean {
+    return this.outage.isOutage(this.usualShare(leg), tests, failing);
+  }
+
+  usualShare(leg: string): number {
+    return this.#window(leg)?.usual ?? 0;
+  }
+
+  recentTestSeconds(leg: string, count: number): number[] {
+    const window = this.#window(leg);
+    if (!window) return [];
+    return window.log.runs
+      .filter((r, i): r is LegRun => window.counts[i]! && r!.tests > 0)
+      .sort((a, b) => a.run.time - b.run.time)
+      .slice(-count)
+      .map((r) => Math.round(r.seconds * 1000) / 1000);
+  }
+}
