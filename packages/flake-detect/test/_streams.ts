@@ -35,21 +35,12 @@ export function stream(spec: RunSpec): string {
   ];
   let count = 1;
   for (const [leg, tests] of Object.entries(spec.legs)) {
-    const outcomes = Object.values(tests);
-    const n = (o: string) => outcomes.filter((x) => x === o).length;
     records.push({
       type: 'leg',
       name: leg,
       status: 'reported',
       files: [`${leg}/junit.xml`],
-      counts: {
-        tests: outcomes.length,
-        passed: n('passed'),
-        failed: n('failed'),
-        error: n('error'),
-        skipped: n('skipped'),
-        flaky: n('flaky'),
-      },
+      counts: legCounts(Object.values(tests)),
     });
     count++;
     for (const [id, outcome] of Object.entries(tests)) {
@@ -66,6 +57,19 @@ export function stream(spec: RunSpec): string {
   }
   records.push({ type: 'end', tool: 'junit-merge', records: count });
   return records.map((r) => `${JSON.stringify(r)}\n`).join('');
+}
+
+/** A leg record's counts of its tests' outcomes. */
+export function legCounts(outcomes: string[]) {
+  const n = (o: string) => outcomes.filter((x) => x === o).length;
+  return {
+    tests: outcomes.length,
+    passed: n('passed'),
+    failed: n('failed'),
+    error: n('error'),
+    skipped: n('skipped'),
+    flaky: n('flaky'),
+  };
 }
 
 export interface Result {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { HistoryEntry, TestRecord, TestgateRecord } from '@testgate/stream';
 import { FlakeDetector, HistoryIndex, type HistoryQuery } from '../src/index.js';
 import { HistoryState } from '../src/history-state.js';
+import { legCounts } from './_streams.js';
 
 // The per-test state against the oracle it replaces: every entry of the window in a
 // HistoryIndex. The same history through both gives byte-identical labelled streams,
@@ -14,17 +15,22 @@ const HOUR = 3_600_000;
 
 type Outcome = HistoryEntry['outcome'];
 
-/** mulberry32, as the benchmark's simulation uses. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The benchmark's simulation: its seeded generator, and its runs replayed below.
+const sim = (await import(join(root, 'bench/flake-detect/simulate.mjs'))) as {
+  random: (seed: number) => () => number;
+  makeTests: (o: object) => Array<{ name: string; leg: string }>;
+  runs: (
+    tests: unknown,
+    o: object,
+  ) => Iterable<{
+    index: number;
+    commit: string;
+    attempt: number;
+    results: Map<{ name: string; leg: string }, string[]>;
+    twinResults: Map<{ name: string; leg: string }, string[]>;
+  }>;
+  twinOf: (leg: string) => string;
+};
 
 interface Run {
   run: string;
@@ -72,22 +78,13 @@ function streamOf(run: Run, plan: Map<string, Record<string, unknown>>): Testgat
     },
   ];
   for (const [leg, tests] of run.legs) {
-    const outcomes = [...tests.values()];
-    const n = (o: Outcome) => outcomes.filter((x) => x === o).length;
     records.push({
       type: 'leg',
       name: leg,
       status: 'reported',
       ...(plan.get(leg) && { matrix: plan.get(leg) }),
       files: [],
-      counts: {
-        tests: outcomes.length,
-        passed: n('passed'),
-        failed: n('failed'),
-        error: n('error'),
-        skipped: n('skipped'),
-        flaky: n('flaky'),
-      },
+      counts: legCounts([...tests.values()]),
     } as TestgateRecord);
   }
   for (const [leg, tests] of run.legs)
@@ -113,7 +110,7 @@ function streamOf(run: Run, plan: Map<string, Record<string, unknown>>): Testgat
  * fixed tests, and a run recorded late.
  */
 function history(seed: number, count: number): Run[] {
-  const rand = random(seed);
+  const rand = sim.random(seed);
   const runs: Run[] = [];
   const start = Date.UTC(2026, 10, 1);
   let commit = 0;
@@ -252,20 +249,6 @@ describe('per-test history state', () => {
   });
 
   it('labels the benchmark simulation byte for byte as the full window does', async () => {
-    const sim = (await import(join(root, 'bench/flake-detect/simulate.mjs'))) as {
-      makeTests: (o: object) => Array<{ name: string; leg: string }>;
-      runs: (
-        tests: unknown,
-        o: object,
-      ) => Iterable<{
-        index: number;
-        commit: string;
-        attempt: number;
-        results: Map<{ name: string; leg: string }, string[]>;
-        twinResults: Map<{ name: string; leg: string }, string[]>;
-      }>;
-      twinOf: (leg: string) => string;
-    };
     const options = { tests: 300, runs: 120, twins: true, retryShare: 0.5 };
     const tests = sim.makeTests(options);
     const start = Date.UTC(2026, 10, 1);
