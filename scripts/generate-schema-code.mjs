@@ -102,6 +102,16 @@ export async function generate() {
       format: false,
     },
   );
+  const stateTypes = await compile(
+    bundleForTypes(schemas, 'urn:testgate:schema:history-state'),
+    'HistoryStateLine',
+    {
+      bannerComment: HEADER.trim(),
+      additionalProperties: false,
+      declareExternallyReferenced: true,
+      format: false,
+    },
+  );
   const verdictTypes = await compile(
     bundleForTypes(schemas, 'urn:testgate:schema:verdict'),
     'VerdictDocument',
@@ -138,13 +148,16 @@ export async function generate() {
     validateVerdict: 'urn:testgate:schema:verdict',
     validateQuarantine: 'urn:testgate:schema:quarantine',
     validateHistory: 'urn:testgate:schema:history',
+    validateHistoryState: 'urn:testgate:schema:history-state',
   });
   const typesPath = join(outDir, 'types.ts');
   const validatorsPath = join(outDir, 'validators.ts');
   const verdictTypesPath = join(outDir, 'verdict-types.ts');
   const quarantineTypesPath = join(outDir, 'quarantine-types.ts');
   const historyTypesPath = join(outDir, 'history-types.ts');
+  const stateTypesPath = join(outDir, 'history-state-types.ts');
   return {
+    [stateTypesPath]: await pretty(stateTypes, stateTypesPath),
     [typesPath]: await pretty(types, typesPath),
     [verdictTypesPath]: await pretty(verdictTypes, verdictTypesPath),
     [quarantineTypesPath]: await pretty(quarantineTypes, quarantineTypesPath),

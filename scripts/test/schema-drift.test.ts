@@ -6,7 +6,7 @@ import { generate } from '../generate-schema-code.mjs';
 describe('generated types and validators', () => {
   it('match what schemas/ generates today (run `npm run generate` after changing a schema)', async () => {
     const files = (await generate()) as Record<string, string>;
-    expect(Object.keys(files).length).toBe(5);
+    expect(Object.keys(files).length).toBe(6);
     for (const [path, content] of Object.entries(files)) {
       expect(readFileSync(path, 'utf8'), path).toBe(content);
     }

@@ -1,4 +1,4 @@
-import type { HistoryEntry } from '@testgate/stream';
+import type { HistoryEntry, HistoryStateLine } from '@testgate/stream';
 import { type HistoryOutcome, type Observation, type RunInfo, isFailing } from './history-index.js';
 import {
   type HistoryView,
@@ -45,6 +45,11 @@ function runKey(run: string, attempt: number): string {
 
 function testKey(id: string, leg: string): string {
   return `${id}\u0000${leg}`;
+}
+
+function splitKey(key: string): [id: string, leg: string] {
+  const at = key.lastIndexOf('\u0000');
+  return [key.slice(0, at), key.slice(at + 1)];
 }
 
 /**
@@ -122,7 +127,7 @@ export class HistoryState {
       if (log.runs.length === 0 && log.seq.size === 0) this.legs.delete(name);
     }
     for (const [key, test] of this.tests) {
-      const leg = key.slice(key.lastIndexOf('\u0000') + 1);
+      const [, leg] = splitKey(key);
       const log = this.legs.get(leg);
       const first = log?.first ?? Number.POSITIVE_INFINITY;
       let left = 0;
@@ -136,6 +141,133 @@ export class HistoryState {
     const kept = new Set<RunInfo>();
     for (const log of this.legs.values()) for (const r of log.runs) if (r) kept.add(r.run);
     for (const [key, run] of this.runs) if (!kept.has(run)) this.runs.delete(key);
+  }
+
+  /** The outcomes the state holds: a test's in one run attempt each. */
+  get size(): number {
+    let size = 0;
+    for (const test of this.tests.values())
+      for (const list of test.stretches) for (const [from, to] of list) size += to - from + 1;
+    return size;
+  }
+
+  /**
+   * The entries the state was made of, a leg's run attempts in the order they were
+   * recorded (their durations are not kept: only each leg run's total is).
+   */
+  *entries(): Generator<HistoryEntry[]> {
+    const byLeg = new Map<string, Array<[id: string, test: TestLog]>>();
+    for (const [key, test] of this.tests) {
+      const [id, leg] = splitKey(key);
+      byLeg.set(leg, [...(byLeg.get(leg) ?? []), [id, test]]);
+    }
+    for (const [leg, log] of this.legs) {
+      const bySeq: HistoryEntry[][] = log.runs.map(() => []);
+      for (const [id, test] of byLeg.get(leg) ?? [])
+        test.stretches.forEach((list, code) => {
+          for (const [from, to] of list)
+            for (let seq = from; seq <= to; seq++) {
+              const legRun = log.runs[seq - log.first];
+              if (!legRun) continue;
+              const { run } = legRun;
+              const signatures = test.signatures.get(seq);
+              bySeq[seq - log.first]!.push({
+                id,
+                leg,
+                commit: run.commit,
+                ...(run.branch !== undefined && { branch: run.branch }),
+                run: run.run,
+                attempt: run.attempt,
+                outcome: OUTCOMES[code]!,
+                ...(signatures && { signatures: [...signatures] }),
+                time: new Date(run.time).toISOString(),
+              });
+            }
+        });
+      for (const batch of bySeq) if (batch.length > 0) yield batch;
+    }
+  }
+
+  /** The state as the lines of its schema (history-state.schema.json), the header first. */
+  *lines(folded: readonly string[]): Generator<HistoryStateLine> {
+    yield { type: 'state', version: 1, folded: [...folded] };
+    for (const run of this.runs.values())
+      yield {
+        type: 'run',
+        run: run.run,
+        attempt: run.attempt,
+        commit: run.commit,
+        ...(run.branch !== undefined && { branch: run.branch }),
+        time: new Date(run.time).toISOString(),
+      };
+    for (const [leg, log] of this.legs)
+      yield {
+        type: 'leg',
+        leg,
+        first: log.first,
+        runs: log.runs.map((r) =>
+          r ? [r.run.run, r.run.attempt, r.tests, r.failing, r.seconds] : null,
+        ),
+      };
+    for (const [key, test] of this.tests) {
+      const [id, leg] = splitKey(key);
+      const outcomes: Partial<Record<HistoryOutcome, Stretch[]>> = {};
+      test.stretches.forEach((list, code) => {
+        if (list.length > 0) outcomes[OUTCOMES[code]!] = list;
+      });
+      yield {
+        type: 'test',
+        id,
+        leg,
+        last: test.last,
+        outcomes,
+        ...(test.signatures.size > 0 && {
+          signatures: [...test.signatures].map(([seq, s]): [number, string[]] => [seq, [...s]]),
+        }),
+      };
+    }
+  }
+
+  /**
+   * Reads a line of `lines()` back, in their order; a line that names a run or leg the
+   * lines before it did not is a problem, said in the error's message.
+   */
+  addLine(line: HistoryStateLine): void {
+    if (line.type === 'run') {
+      this.runs.set(runKey(line.run, line.attempt), {
+        run: line.run,
+        attempt: line.attempt,
+        commit: line.commit,
+        branch: line.branch,
+        time: Date.parse(line.time),
+      });
+    } else if (line.type === 'leg') {
+      const log: LegLog = { first: line.first, runs: [], seq: new Map() };
+      line.runs.forEach((r, i) => {
+        if (r === null) return void log.runs.push(undefined);
+        const [run, attempt, tests, failing, seconds] = r;
+        const info = this.runs.get(runKey(run, attempt));
+        if (!info)
+          throw new Error(
+            `leg ${JSON.stringify(line.leg)} names run ${run} attempt ${attempt}, which no run line gave`,
+          );
+        log.seq.set(runKey(run, attempt), line.first + i);
+        log.runs.push({ run: info, tests, failing, seconds });
+      });
+      this.legs.set(line.leg, log);
+    } else if (line.type === 'test') {
+      if (!this.legs.has(line.leg))
+        throw new Error(
+          `test ${JSON.stringify(line.id)} is in leg ${JSON.stringify(line.leg)}, which no leg line gave`,
+        );
+      this.tests.set(testKey(line.id, line.leg), {
+        stretches: OUTCOMES.map((o) =>
+          (line.outcomes[o] ?? []).map(([from, to]): Stretch => [from, to]),
+        ),
+        signatures: new Map(line.signatures ?? []),
+        last: line.last,
+      });
+    }
   }
 
   /** The window as labelling reads it, without the run attempt being classified. */

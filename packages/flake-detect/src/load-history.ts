@@ -5,26 +5,31 @@ import type { HistoryView, OutageOptions } from './history-view.js';
 import type { HistoryStore } from './stores/store.js';
 
 /**
- * Reads a store's window into per-test state and gives the view labelling reads, the run
- * attempt being classified left out. A run id the history holds with another commit is
- * refused: its entries would be taken for this run's, and a later run would pair two
- * commits as one run.
+ * The store's window as per-test state, and the view labelling reads, the run attempt
+ * being classified left out. A run id the history holds with another commit is refused:
+ * its entries would be taken for this run's, and a later run would pair two commits as
+ * one run.
  */
 export async function loadHistory(
   store: HistoryStore,
   query: HistoryQuery,
   outage: OutageOptions = {},
 ): Promise<HistoryView> {
-  const state = new HistoryState();
+  const state = store.state
+    ? await store.state(query.since)
+    : await foldEntries(store, query.since);
   const { run, commit } = query.current;
-  for await (const batch of store.read(query.since)) {
-    for (const entry of batch)
-      if (entry.run === run && entry.commit !== commit)
-        throw new UsageError(
-          `run id ${JSON.stringify(run)} is already in the history (${store.name}) with commit ${entry.commit}, and this run tests ${commit}`,
-          'give every run its own id: CI sets one; locally pass junit-merge a unique --run-id, e.g. --run-id "local-$(date +%s)"',
-        );
-    state.add(batch);
-  }
+  for (const held of state.runs.values())
+    if (held.run === run && held.commit !== commit)
+      throw new UsageError(
+        `run id ${JSON.stringify(run)} is already in the history (${store.name}) with commit ${held.commit}, and this run tests ${commit}`,
+        'give every run its own id: CI sets one; locally pass junit-merge a unique --run-id, e.g. --run-id "local-$(date +%s)"',
+      );
   return state.view(query, outage);
+}
+
+async function foldEntries(store: HistoryStore, since: string): Promise<HistoryState> {
+  const state = new HistoryState();
+  for await (const batch of store.read(since)) state.add(batch);
+  return state;
 }

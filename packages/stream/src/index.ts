@@ -2,6 +2,13 @@ export type * from './generated/types.js';
 export type { QuarantineLedger, QuarantineEntry } from './generated/quarantine-types.js';
 export type { HistoryEntry } from './generated/history-types.js';
 export type {
+  HistoryStateHeader,
+  HistoryStateLeg,
+  HistoryStateLine,
+  HistoryStateRun,
+  HistoryStateTest,
+} from './generated/history-state-types.js';
+export type {
   VerdictDocument,
   VerdictCounts,
   VerdictLeg,
@@ -24,6 +31,7 @@ export type { Place } from './errors.js';
 export {
   STREAM_VERSION,
   validateHistoryEntry,
+  validateHistoryStateLine,
   validateQuarantineLedger,
   validateRecord,
   validateVerdict,

@@ -25,6 +25,11 @@ function documentCheck(
 /** Checks one line of flake-detect's history. */
 export const validateHistoryEntry = documentCheck(generated.validateHistory as CompiledValidator);
 
+/** Checks one line of flake-detect's history state. */
+export const validateHistoryStateLine = documentCheck(
+  generated.validateHistoryState as CompiledValidator,
+);
+
 /** Checks a quarantine ledger; the problem names the entry and field at fault. */
 export const validateQuarantineLedger = documentCheck(
   generated.validateQuarantine as CompiledValidator,

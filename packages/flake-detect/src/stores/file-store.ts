@@ -1,20 +1,27 @@
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { type HistoryEntry, writeFileAtomically } from '@testgate/stream';
-import { withLock } from '@testgate/stream';
+import { type HistoryEntry, withLock, writeFileAtomically } from '@testgate/stream';
+import { HistoryState } from '../history-state.js';
 import { readHistoryFile, toLines } from './jsonl-file.js';
+import { readStateFile, stateText } from './state-file.js';
 import type { HistoryStore } from './store.js';
 
-/** Segments beyond which an append also compacts the folder into one. */
+/** Segments of entries beyond which an append also folds them into the state. */
 const MAX_SEGMENTS = 16;
+/** The ending of a state file; segments of entries end in `.jsonl` alone. */
+const STATE = '.state.jsonl';
+/** Reads in a row that may find a segment gone (another job's compaction) before giving up. */
+const READ_TRIES = 5;
 
 /**
- * History as a folder of JSON Lines segments. Every append writes a segment of its own
- * (a temporary name, then a rename), so jobs that record at the same time never touch
- * the same file; compaction, under a lock, merges the segments into one and drops what
- * fell out of the window. A reader that races a compaction may read an entry twice,
- * which the history index counts once.
+ * History as a folder: the per-test state (a `.state.jsonl` file, history-state.schema.json)
+ * and segments of the entries recorded since. Every append writes a segment of its own (a
+ * temporary name, then a rename), so jobs that record at the same time never touch the
+ * same file; compaction, under a lock, folds the segments into a new state without what
+ * fell out of the window, and the state names the segments it folded, so that a reader
+ * that finds them still there leaves them out. A folder of segments alone (as earlier
+ * versions wrote it) is read the same way, and becomes a state at its first compaction.
  */
 export class FileStore implements HistoryStore {
   constructor(
@@ -22,31 +29,20 @@ export class FileStore implements HistoryStore {
     readonly name: string = dir,
   ) {}
 
+  async state(since: string): Promise<HistoryState> {
+    return (await this.load(since)).state;
+  }
+
   async *read(since: string): AsyncGenerator<HistoryEntry[]> {
-    const done = new Set<string>();
-    for (;;) {
-      const pending = (await this.segments()).filter((s) => !done.has(s));
-      if (pending.length === 0) return;
-      for (const segment of pending) {
-        done.add(segment);
-        try {
-          for await (const batch of readHistoryFile(join(this.dir, segment)))
-            yield batch.filter((entry) => entry.time >= since);
-        } catch (error) {
-          // Compacted away since the listing: its entries are in a newer segment.
-          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        }
-      }
-    }
+    const { state } = await this.load(since);
+    yield* state.entries();
   }
 
   async append(entries: HistoryEntry[], since: string): Promise<void> {
     await mkdir(this.dir, { recursive: true });
-    await this.writeSegment([toLines(entries)]);
-    const segments = await this.segments();
-    const oldest = await this.oldestTime(segments);
-    if (segments.length > MAX_SEGMENTS || (oldest !== undefined && oldest < since))
-      await this.compact(since, { wait: false });
+    await this.writeFile(`${stamp()}.jsonl`, [toLines(entries)]);
+    const { segments } = await this.files();
+    if (segments.length > MAX_SEGMENTS) await this.compact(since, { wait: false });
   }
 
   async prune(since: string): Promise<number> {
@@ -56,56 +52,82 @@ export class FileStore implements HistoryStore {
 
   async close(): Promise<void> {}
 
-  private async segments(): Promise<string[]> {
+  /** The newest state file and the segments of entries, each in the order written. */
+  private async files(): Promise<{
+    newest: string | undefined;
+    states: string[];
+    segments: string[];
+  }> {
+    let names: string[];
     try {
-      return (await readdir(this.dir)).filter((f) => f.endsWith('.jsonl')).sort();
+      names = (await readdir(this.dir)).filter((f) => f.endsWith('.jsonl')).sort();
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') names = [];
+      else throw error;
+    }
+    const states = names.filter((f) => f.endsWith(STATE));
+    return { newest: states.at(-1), states, segments: names.filter((f) => !f.endsWith(STATE)) };
+  }
+
+  /**
+   * The state of the window: the newest state file, then the segments it did not fold.
+   * A segment that a compaction removed meanwhile is in a newer state: read again.
+   */
+  private async load(
+    since: string,
+  ): Promise<{ state: HistoryState; segments: string[]; states: string[] }> {
+    for (let tries = 1; ; tries++) {
+      const files = await this.files();
+      const state = new HistoryState();
+      try {
+        const folded = new Set(
+          files.newest === undefined
+            ? []
+            : await readStateFile(join(this.dir, files.newest), state),
+        );
+        for (const segment of files.segments)
+          if (!folded.has(segment))
+            for await (const batch of readHistoryFile(join(this.dir, segment))) state.add(batch);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || tries === READ_TRIES) throw error;
+        continue;
+      }
+      state.expire(since);
+      return { state, segments: files.segments, states: files.states };
     }
   }
 
-  /** Writes a new segment from text chunks; none when there is nothing to write. */
-  private async writeSegment(chunks: Iterable<string> | AsyncIterable<string>): Promise<void> {
-    const name = `${new Date().toISOString().replace(/[:.]/g, '')}-${randomBytes(6).toString('hex')}.jsonl`;
+  /** Writes a file from text chunks, under a temporary name first; none when there is nothing to write. */
+  private async writeFile(name: string, chunks: Iterable<string>): Promise<void> {
     if ((await writeFileAtomically(join(this.dir, name), chunks)) === 0)
       await rm(join(this.dir, name), { force: true });
   }
 
-  /** The time of the first entry of the oldest segment: compaction keeps segments in time order. */
-  private async oldestTime(segments: string[]): Promise<string | undefined> {
-    const first = segments[0];
-    if (first === undefined) return undefined;
-    try {
-      if ((await stat(join(this.dir, first))).size === 0) return undefined;
-      for await (const batch of readHistoryFile(join(this.dir, first)))
-        if (batch[0]) return batch[0].time;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    return undefined;
-  }
-
-  /** Merges every segment into one, without entries before `since`; undefined when another process holds the lock. */
+  /**
+   * Folds every segment into a new state without what is before `since`, then removes
+   * what it replaces; resolves to the outcomes dropped, undefined when another process
+   * holds the lock.
+   */
   private compact(since: string, { wait }: { wait: boolean }): Promise<number | undefined> {
     return withLock(this.dir, join(this.dir, '.compact.lock'), wait, async () => {
-      const segments = await this.segments();
-      const dir = this.dir;
-      let dropped = 0;
-      // Streamed, segment after segment (each in time order, the oldest first), so that
-      // compaction needs no more memory than a read chunk.
-      await this.writeSegment(
-        (async function* () {
-          for (const segment of segments)
-            for await (const batch of readHistoryFile(join(dir, segment))) {
-              const kept = batch.filter((entry) => entry.time >= since);
-              dropped += batch.length - kept.length;
-              yield toLines(kept);
-            }
-        })(),
+      const { state, segments, states } = await this.loadAll();
+      const before = state.size;
+      state.expire(since);
+      await this.writeFile(`${stamp()}${STATE}`, stateText(state, segments));
+      await Promise.all(
+        [...segments, ...states].map((f) => rm(join(this.dir, f), { force: true })),
       );
-      await Promise.all(segments.map((s) => rm(join(this.dir, s), { force: true })));
-      return dropped;
+      return before - state.size;
     });
   }
+
+  /** Everything the folder holds, nothing expired yet. */
+  private loadAll() {
+    return this.load(new Date(0).toISOString());
+  }
+}
+
+/** A file name that sorts by the time it was written, unique across jobs. */
+function stamp(): string {
+  return `${new Date().toISOString().replace(/[:.]/g, '')}-${randomBytes(6).toString('hex')}`;
 }

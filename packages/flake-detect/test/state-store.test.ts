@@ -1,0 +1,132 @@
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileStore, type HistoryStore, SingleFileStore, loadHistory } from '../src/index.js';
+import { toLines } from '../src/stores/jsonl-file.js';
+import { DAY, PLAN, entriesOf, history, labelled, oracle, streamOf } from './_history.js';
+import { runFlakeDetect } from './_streams.js';
+
+// The folder store keeps the per-test state: a state file and the segments recorded
+// since, folded in by compaction. What it labels is what the full window labels.
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'state-store-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const WINDOW = 10 * DAY;
+const runs = history(11, 60);
+
+async function compareAt(store: HistoryStore, at: number) {
+  const entries = runs.slice(0, at).flatMap(entriesOf);
+  const records = streamOf(runs[at]!, PLAN);
+  const now = runs[at]!.time + 3_600_000;
+  const old = await labelled(async (q) => oracle(entries, q), records, now, WINDOW);
+  const fresh = await labelled(async (q) => loadHistory(store, q), records, now, WINDOW);
+  expect(fresh.out).toEqual(old.out);
+  expect(fresh.proposals).toBe(old.proposals);
+  return old;
+}
+
+const files = (folder: string) => readdirSync(folder).filter((f) => f.endsWith('.jsonl'));
+
+describe('the folder store', () => {
+  it('labels as the full window does, before and after its segments are folded into the state', async () => {
+    const store = new FileStore(join(dir, 'h'));
+    const since = (at: number) => new Date(runs[at]!.time - WINDOW).toISOString();
+    for (let at = 0; at < 40; at++) {
+      await store.append(entriesOf(runs[at]!), since(at));
+      if (at === 16) {
+        // The seventeenth segment folds all of them into one state file.
+        expect(files(join(dir, 'h'))).toEqual([expect.stringMatching(/\.state\.jsonl$/)]);
+        await compareAt(store, 17);
+      }
+    }
+    const [state, ...segments] = files(join(dir, 'h'));
+    expect(state).toMatch(/\.state\.jsonl$/);
+    expect(segments).toHaveLength(40 - 34);
+    await compareAt(store, 40);
+    // Pruned: one state file, labelling as before.
+    await store.prune(since(40));
+    expect(files(join(dir, 'h'))).toEqual([expect.stringMatching(/\.state\.jsonl$/)]);
+    await compareAt(store, 40);
+    // The runs that fell out of the window are gone from it.
+    const stateText = () => readFileSync(join(dir, 'h', files(join(dir, 'h'))[0]!), 'utf8');
+    expect(stateText()).toContain(`"run":"${runs[0]!.run}"`);
+    await store.prune(since(42));
+    expect(stateText()).not.toContain(`"run":"${runs[0]!.run}"`);
+  });
+
+  it('reads a folder of segments an earlier version wrote, and folds it at its first compaction', async () => {
+    mkdirSync(join(dir, 'old'));
+    runs.slice(0, 30).forEach((run, i) => {
+      writeFileSync(
+        join(dir, 'old', `2026-11-${String(i + 1).padStart(2, '0')}T000000000Z-${i}.jsonl`),
+        toLines(entriesOf(run)),
+      );
+    });
+    const store = new FileStore(join(dir, 'old'));
+    await compareAt(store, 30);
+    await store.prune(new Date(runs[30]!.time - WINDOW).toISOString());
+    expect(files(join(dir, 'old'))).toHaveLength(1);
+    await compareAt(store, 30);
+  });
+
+  it('labels the same when a compaction stopped between writing the state and removing what it folded', async () => {
+    const store = new FileStore(join(dir, 'h'));
+    for (let at = 0; at < 5; at++)
+      await store.append(entriesOf(runs[at]!), '2026-01-01T00:00:00.000Z');
+    const segments = files(join(dir, 'h'));
+    const kept = segments.map((f) => [f, readFileSync(join(dir, 'h', f), 'utf8')] as const);
+    await store.prune('2026-01-01T00:00:00.000Z');
+    // As if the job stopped between writing the state and removing what it folded.
+    for (const [f, text] of kept) writeFileSync(join(dir, 'h', f), text);
+    await compareAt(store, 5);
+  });
+
+  it('says which line of a damaged state file is wrong, and what to do', async () => {
+    const history = join(dir, 'h');
+    const store = new FileStore(history);
+    for (let at = 0; at < 3; at++)
+      await store.append(entriesOf(runs[at]!), '2026-01-01T00:00:00.000Z');
+    await store.prune('2026-01-01T00:00:00.000Z');
+    const [name] = files(history);
+    const lines = readFileSync(join(history, name!), 'utf8').split('\n');
+    const input = streamOf(runs[3]!, PLAN)
+      .map((r) => `${JSON.stringify(r)}\n`)
+      .join('');
+
+    writeFileSync(
+      join(history, name!),
+      [...lines.slice(0, 2), '{"type":"leg"', ...lines.slice(2)].join('\n'),
+    );
+    let result = await runFlakeDetect(['--history', history], input, dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `flake-detect: ${join(history, name!)}:3: history state line not JSON\nhint: the history state is damaged: remove the file and record again\n`,
+    );
+
+    writeFileSync(
+      join(history, name!),
+      [lines[0]!.replace('"version":1', '"version":2'), ...lines.slice(1)].join('\n'),
+    );
+    result = await runFlakeDetect(['--history', history], input, dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /:1: history state of version 2, and this flake-detect reads version 1\nhint: record with the flake-detect that wrote it, or remove the file\n$/,
+    );
+  });
+});
+
+describe('the single-file store', () => {
+  it('reads a file of entries an earlier version wrote, and keeps the state from its next recording on', async () => {
+    const file = join(dir, 'history.jsonl');
+    writeFileSync(file, toLines(runs.slice(0, 30).flatMap(entriesOf)));
+    const store = new SingleFileStore(file);
+    await compareAt(store, 30);
+    await store.append(entriesOf(runs[30]!), new Date(runs[30]!.time - WINDOW).toISOString());
+    expect(readFileSync(file, 'utf8')).toMatch(/^\{"type":"state","version":1,"folded":\[\]\}\n/);
+    await compareAt(store, 31);
+  });
+});
