@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { HistoryEntry } from '@testgate/stream';
+import { HistoryState } from '../src/history-state.js';
 import {
   type HistoryOutcome,
   type Observation,
@@ -30,7 +32,39 @@ function history(
       outage: m[5] === '!',
     };
   });
+  // Every history here also goes through the per-test state, which must give it back as
+  // it was: the state's verdicts are these verdicts.
+  expect(throughState(observations)).toEqual(observations);
   return { observations, current: observations.at(-1)!.run };
+}
+
+/**
+ * The observations as history entries of test `t` in a leg with twenty other tests (all
+ * failing in an outage run, so that the leg's tallies say outage), folded into the state
+ * and read back.
+ */
+function throughState(observations: Observation[]): Observation[] {
+  const state = new HistoryState();
+  for (const { run, outcome, outage } of observations) {
+    const entry = (id: string, outcome: HistoryOutcome): HistoryEntry => ({
+      id,
+      leg: 'unit',
+      commit: run.commit,
+      ...(run.branch !== undefined && { branch: run.branch }),
+      run: run.run,
+      attempt: run.attempt,
+      outcome,
+      time: new Date(run.time).toISOString(),
+    });
+    state.add([
+      entry('t', outcome),
+      ...Array.from({ length: 20 }, (_, n) => entry(`other ${n}`, outage ? 'failed' : 'passed')),
+    ]);
+  }
+  const nobody: RunInfo = { run: '-', attempt: 1, commit: '-', branch: undefined, time: 0 };
+  return state
+    .view({ since: '2000-01-01T00:00:00.000Z', current: nobody })
+    .observationsOf('t', 'unit');
 }
 
 function verdict(lines: string[], options: { branch?: string } = {}) {
