@@ -32,6 +32,11 @@ export interface HistoryQuery {
   since: string;
   /** The run attempt being classified: its entries, if it was recorded before, are left out. */
   current: RunInfo;
+  /**
+   * The tests (id, leg) whose history labelling reads: each test of the run in every leg
+   * of its configuration. Every test when left out.
+   */
+  tests?: Array<[id: string, leg: string]>;
 }
 
 export interface DetectOptions {
@@ -241,7 +246,8 @@ export class FlakeDetector {
     const current = runInfoOf(runRecord, this.options.now);
     this.#run = current;
     const since = new Date(current.time - this.options.windowMs).toISOString();
-    const index = await this.loadHistory({ since, current });
+    const shards = legShards(legs);
+    const index = await this.loadHistory({ since, current, tests: historyKeys(ran, shards) });
     const outages = new Map<string, DiagnosticRecord>();
     for (const leg of legs.values()) {
       const outage = legOutage(index, leg);
@@ -256,7 +262,7 @@ export class FlakeDetector {
       testSeconds,
       ran,
       outages,
-      shards: legShards(legs),
+      shards,
     };
   }
 
@@ -456,6 +462,14 @@ class RunOutcomes {
     else known.push(packed);
   }
 
+  /** Each test and the legs it ran in. */
+  *legsOfTests(): Generator<[id: string, legs: string[]]> {
+    for (const [id, known] of this.#byTest) {
+      const list = typeof known === 'number' ? [known] : known;
+      yield [id, list.map((p) => this.#legs[Math.floor(p / 8)]!)];
+    }
+  }
+
   /** The test's outcomes by leg, forgotten once taken. */
   take(id: string): Array<{ leg: string; outcome: TestRecord['outcome'] }> {
     const known = this.#byTest.get(id);
@@ -569,6 +583,21 @@ function labelTest(id: string, read: ReadRun, branch: string | undefined): TestL
         }
       : best!;
   return { flake, legs, left: ran.length };
+}
+
+/** Each test of the run in every leg of its configuration: the history labelling reads. */
+function historyKeys(ran: RunOutcomes, shards: LegShards): Array<[string, string]> {
+  const keys: Array<[string, string]> = [];
+  for (const [id, legs] of ran.legsOfTests()) {
+    const read = new Set<string>();
+    for (const leg of legs)
+      for (const shard of shards.legsOf.get(
+        shards.configurationOf.get(leg) ?? configurationOf({ name: leg }),
+      ) ?? [leg])
+        read.add(shard);
+    for (const leg of read) keys.push([id, leg]);
+  }
+  return keys;
 }
 
 /** What a test's verdict in one configuration is made of, as one text; undefined when the history cannot tell. */

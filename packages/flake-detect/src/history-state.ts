@@ -128,19 +128,18 @@ export class HistoryState {
     }
     for (const [key, test] of this.tests) {
       const [, leg] = splitKey(key);
-      const log = this.legs.get(leg);
-      const first = log?.first ?? Number.POSITIVE_INFINITY;
-      let left = 0;
-      test.stretches = test.stretches.map((list) =>
-        list.flatMap(([from, to]): Stretch[] => (to < first ? [] : [[Math.max(from, first), to]])),
-      );
-      for (const list of test.stretches) left += list.length;
-      for (const seq of test.signatures.keys()) if (seq < first) test.signatures.delete(seq);
-      if (left === 0) this.tests.delete(key);
+      if (!trim(test, this.legs.get(leg)?.first ?? Number.POSITIVE_INFINITY))
+        this.tests.delete(key);
     }
     const kept = new Set<RunInfo>();
     for (const log of this.legs.values()) for (const r of log.runs) if (r) kept.add(r.run);
     for (const [key, run] of this.runs) if (!kept.has(run)) this.runs.delete(key);
+  }
+
+  /** Drops the outcomes of a leg's tests before sequence number `first`, and tests left with none. */
+  forget(leg: string, first: number): void {
+    for (const [key, test] of this.tests)
+      if (splitKey(key)[1] === leg && !trim(test, first)) this.tests.delete(key);
   }
 
   /** The outcomes the state holds: a test's in one run attempt each. */
@@ -276,6 +275,17 @@ export class HistoryState {
   }
 }
 
+/** Drops a test's outcomes before sequence number `first`; false when none are left. */
+function trim(test: TestLog, first: number): boolean {
+  let left = 0;
+  test.stretches = test.stretches.map((list) =>
+    list.flatMap(([from, to]): Stretch[] => (to < first ? [] : [[Math.max(from, first), to]])),
+  );
+  for (const list of test.stretches) left += list.length;
+  for (const seq of test.signatures.keys()) if (seq < first) test.signatures.delete(seq);
+  return left > 0;
+}
+
 /** Per leg, what the view worked out once: its runs in the window, their outages. */
 interface LegWindow {
   log: LegLog;
@@ -334,7 +344,7 @@ class StateView implements HistoryView {
     const found: Array<[number, Observation]> = [];
     test.stretches.forEach((list, code) => {
       for (const [from, to] of list)
-        for (let seq = from; seq <= to; seq++) {
+        for (let seq = Math.max(from, log.first); seq <= to; seq++) {
           if (!counts[seq - log.first]) continue;
           const signatures = test.signatures.get(seq);
           found.push([

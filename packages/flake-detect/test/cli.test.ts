@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DiagnosticRecord, TestRecord } from '@testgate/stream';
-import { startPostgres } from '../../../scripts/services.mjs';
+import { throwawayPostgres } from './_postgres.js';
 import {
   type RunSpec,
   hoursAgo,
@@ -22,24 +22,12 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 // The same scenarios against every store: a folder, one JSON Lines file, and a throwaway
 // Postgres (a fresh database per test).
-let postgres: { url: string; stop: () => void } | undefined;
-let databases = 0;
-beforeAll(async () => {
-  postgres = await startPostgres();
-}, 60_000);
-afterAll(() => postgres?.stop());
+const postgres = throwawayPostgres('history');
 
 const stores = {
   folder: async () => join(dir, 'history'),
   'single-file': async () => join(dir, 'ci/history.jsonl'),
-  postgres: async () => {
-    const name = `history_${++databases}`;
-    const client = new pg.Client({ connectionString: postgres!.url });
-    await client.connect();
-    await client.query(`CREATE DATABASE ${name}`);
-    await client.end();
-    return postgres!.url.replace(/\/postgres$/, `/${name}`);
-  },
+  postgres: () => postgres.database(),
 };
 
 const run = (spec: Omit<RunSpec, 'startedAt'> & { hoursAgo: number }) =>
@@ -377,19 +365,23 @@ describe.each(Object.entries(stores))('flake-detect with a %s history', (_, loca
   });
 
   it('jobs recording at the same time lose nothing', async () => {
-    const jobs = Array.from({ length: 24 }, (_, i) =>
+    const jobs = Array.from({ length: 50 }, (_, i) =>
       spawnDetect(
         run({
           commit: `c${i}`,
           run: `${i}`,
-          hoursAgo: 1 + i / 100,
-          legs: { [`leg${i}`]: { a: 'passed', b: 'failed' } },
+          hoursAgo: 1 + i / 200,
+          // Every job records into a leg all of them share, and one of five others.
+          legs: { [`leg${i % 5}`]: { a: 'passed' }, shared: { b: 'failed' } },
         }),
         '--record',
       ),
     );
     const results = await Promise.all(jobs);
-    expect(results.map((r) => r.code)).toEqual(results.map(() => 0));
+    expect(
+      results.map((r) => r.code),
+      results.map((r) => r.stderr).join(''),
+    ).toEqual(results.map(() => 0));
     const exported = await runFlakeDetect(['history', '--export', '--history', history], '', dir);
     const keys = exported.stdout
       .trim()
@@ -398,9 +390,9 @@ describe.each(Object.entries(stores))('flake-detect with a %s history', (_, loca
         const e = JSON.parse(l) as { run: string; id: string };
         return `${e.run}/${e.id}`;
       });
-    expect(keys).toHaveLength(48);
-    expect(new Set(keys).size).toBe(48);
-  }, 60_000);
+    expect(keys).toHaveLength(100);
+    expect(new Set(keys).size).toBe(100);
+  }, 120_000);
 });
 
 describe('flake-detect with a Postgres history made before failures had signatures', () => {
@@ -449,12 +441,13 @@ describe('flake-detect with a Postgres history made before failures had signatur
 
 describe('flake-detect: bad input', () => {
   it('says in one line that a Postgres user without CREATE cannot keep the history, and cuts the stream', async () => {
-    const admin = new pg.Client({ connectionString: postgres!.url });
+    const admin = new pg.Client({ connectionString: postgres.url() });
     await admin.connect();
     await admin.query('CREATE DATABASE no_create');
     await admin.query("CREATE ROLE reader LOGIN PASSWORD 'r3ader'");
     await admin.end();
-    const url = postgres!.url
+    const url = postgres
+      .url()
       .replace(/\/\/[^@]*@/, '//reader:r3ader@')
       .replace(/\/postgres$/, '/no_create');
     const input = run({ commit: 'c', run: '1', hoursAgo: 1, legs: { unit: { a: 'passed' } } });

@@ -1,9 +1,17 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileStore, type HistoryStore, SingleFileStore, loadHistory } from '../src/index.js';
+import {
+  FileStore,
+  type HistoryStore,
+  PostgresStore,
+  SingleFileStore,
+  loadHistory,
+} from '../src/index.js';
 import { toLines } from '../src/stores/jsonl-file.js';
+import { throwawayPostgres } from './_postgres.js';
 import { DAY, PLAN, entriesOf, history, labelled, oracle, streamOf } from './_history.js';
 import { runFlakeDetect } from './_streams.js';
 
@@ -128,5 +136,78 @@ describe('the single-file store', () => {
     await store.append(entriesOf(runs[30]!), new Date(runs[30]!.time - WINDOW).toISOString());
     expect(readFileSync(file, 'utf8')).toMatch(/^\{"type":"state","version":1,"folded":\[\]\}\n/);
     await compareAt(store, 31);
+  });
+});
+
+describe('the Postgres store', () => {
+  const { database } = throwawayPostgres('state');
+
+  it('labels as the full window does, reading only the tests of the run', async () => {
+    const store = new PostgresStore(await database());
+    try {
+      for (let at = 0; at < 40; at++)
+        await store.append(entriesOf(runs[at]!), new Date(runs[at]!.time - WINDOW).toISOString());
+      await compareAt(store, 40);
+      // Of a run's tests, only theirs.
+      const since = new Date(runs[40]!.time - WINDOW).toISOString();
+      const one = await store.state(since, [['t3', 'api']]);
+      expect([...one.tests.keys()]).toEqual(['t3\u0000api']);
+      expect([...one.legs.keys()]).toEqual(['api']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('folds the history table the previous version wrote into the state on first use, and drops it', async () => {
+    const url = await database();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const store = new PostgresStore(url);
+    try {
+      // The table as the previous version made and filled it.
+      await client.query(`CREATE TABLE testgate_history (
+      run text NOT NULL, attempt integer NOT NULL CHECK (attempt >= 1), leg text NOT NULL,
+      id text NOT NULL, commit text NOT NULL, branch text,
+      outcome text NOT NULL CHECK (outcome IN ('passed', 'failed', 'error', 'skipped', 'flaky')),
+      duration double precision, time timestamptz NOT NULL, signatures text[],
+      PRIMARY KEY (run, attempt, leg, id));
+      CREATE INDEX testgate_history_time ON testgate_history (time)`);
+      for (const run of runs.slice(0, 30)) {
+        const entries = entriesOf(run);
+        await client.query(
+          `INSERT INTO testgate_history (id, leg, commit, branch, run, attempt, outcome, duration, time, signatures)
+         SELECT id, leg, commit, branch, run, attempt, outcome, duration, time, signatures::text[]
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[], $7::text[], $8::double precision[], $9::timestamptz[], $10::text[])
+           AS u(id, leg, commit, branch, run, attempt, outcome, duration, time, signatures)`,
+          [
+            entries.map((e) => e.id),
+            entries.map((e) => e.leg),
+            entries.map((e) => e.commit),
+            entries.map((e) => e.branch ?? null),
+            entries.map((e) => e.run),
+            entries.map((e) => e.attempt),
+            entries.map((e) => e.outcome),
+            entries.map((e) => e.duration ?? null),
+            entries.map((e) => e.time),
+            entries.map((e) => (e.signatures ? `{${e.signatures.join(',')}}` : null)),
+          ],
+        );
+      }
+      await compareAt(store, 30);
+      const tables = await client.query<{ table: string | null }>(
+        "SELECT to_regclass('testgate_history')::text AS table",
+      );
+      expect(tables.rows[0]!.table).toBeNull();
+      const version = await client.query<{ version: number }>(
+        'SELECT version FROM testgate_state_version',
+      );
+      expect(version.rows).toEqual([{ version: 1 }]);
+      // And records on from there.
+      await store.append(entriesOf(runs[30]!), new Date(runs[30]!.time - WINDOW).toISOString());
+      await compareAt(store, 31);
+    } finally {
+      await store.close();
+      await client.end();
+    }
   });
 });

@@ -7,9 +7,9 @@ export interface HistoryStore {
   read(since: string): AsyncIterable<HistoryEntry[]>;
   /**
    * The per-test state of the window, for a store that keeps it (without, the state is
-   * folded from `read`).
+   * folded from `read`); of the given tests (id, leg) only where the store can choose.
    */
-  state?(since: string): Promise<HistoryState>;
+  state?(since: string, tests?: Array<[id: string, leg: string]>): Promise<HistoryState>;
   /** Records entries and drops what fell out of the window (before `since`). */
   append(entries: HistoryEntry[], since: string): Promise<void>;
   /** Drops every entry before `since`; resolves to how many were dropped. */
