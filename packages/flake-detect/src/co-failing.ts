@@ -50,9 +50,10 @@ export function coFailingGroups(tests: RunsOfTest[]): CoFailingGroup[] {
   const parent = considered.map((_, i) => i);
   const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
   const chanceOf = new Map<number, number>();
+  const bits = bitsets(considered);
   for (let i = 0; i < considered.length; i++)
     for (let j = i + 1; j < considered.length; j++) {
-      const chance = pairChance(considered[i]!, considered[j]!);
+      const chance = pairChance(bits[i]!, bits[j]!);
       if (chance === undefined) continue;
       const [a, b] = [root(i), root(j)];
       const joined = Math.max(chance, chanceOf.get(a) ?? 0, chanceOf.get(b) ?? 0);
@@ -81,22 +82,48 @@ export function coFailingGroups(tests: RunsOfTest[]): CoFailingGroup[] {
   );
 }
 
+/** A test's runs as bits over every run of the tests compared: pairs compare a word at a time. */
+interface RunBits {
+  ran: Uint32Array;
+  failed: Uint32Array;
+}
+
+function bitsets(tests: RunsOfTest[]): RunBits[] {
+  const index = new Map<string, number>();
+  for (const t of tests) for (const run of t.ran) if (!index.has(run)) index.set(run, index.size);
+  const words = Math.ceil(index.size / 32);
+  return tests.map((t) => {
+    const ran = new Uint32Array(words);
+    const failed = new Uint32Array(words);
+    for (const run of t.ran) {
+      const i = index.get(run)!;
+      ran[i >>> 5]! |= 1 << (i & 31);
+      if (t.failed.has(run)) failed[i >>> 5]! |= 1 << (i & 31);
+    }
+    return { ran, failed };
+  });
+}
+
+function bitCount(word: number): number {
+  let n = word - ((word >>> 1) & 0x55555555);
+  n = (n & 0x33333333) + ((n >>> 2) & 0x33333333);
+  return (((n + (n >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
 /** The chance of the pair failing together as often as it did, when that is significant. */
-function pairChance(a: RunsOfTest, b: RunsOfTest): number | undefined {
+function pairChance(a: RunBits, b: RunBits): number | undefined {
+  let together = 0;
+  for (let w = 0; w < a.failed.length; w++) together += bitCount(a.failed[w]! & b.failed[w]!);
+  if (together < 2) return undefined;
+  // Over the runs both ran in: how many each failed in.
   let both = 0;
   let failedA = 0;
   let failedB = 0;
-  let together = 0;
-  for (const run of a.ran) {
-    if (!b.ran.has(run)) continue;
-    both++;
-    const fa = a.failed.has(run);
-    const fb = b.failed.has(run);
-    if (fa) failedA++;
-    if (fb) failedB++;
-    if (fa && fb) together++;
+  for (let w = 0; w < a.ran.length; w++) {
+    both += bitCount(a.ran[w]! & b.ran[w]!);
+    failedA += bitCount(a.failed[w]! & b.ran[w]!);
+    failedB += bitCount(b.failed[w]! & a.ran[w]!);
   }
-  if (together < 2) return undefined;
   // P(X >= together), X the runs both failed in when failedB failures fall at random
   // among `both` runs of which failedA are A's.
   const chance = 1 - jstat.hypgeom.cdf(together - 1, both, failedA, failedB);

@@ -341,28 +341,25 @@ class StateView implements HistoryView {
     const window = this.#window(leg);
     if (!test || !window) return [];
     const { log, counts, outages } = window;
-    const found: Array<[number, Observation]> = [];
+    // Each run's outcome in its slot: read in the order recorded, then by time, as the
+    // entries read in that order.
+    const slots: Array<Observation | undefined> = new Array(log.runs.length);
     test.stretches.forEach((list, code) => {
       for (const [from, to] of list)
         for (let seq = Math.max(from, log.first); seq <= to; seq++) {
-          if (!counts[seq - log.first]) continue;
+          const at = seq - log.first;
+          if (!counts[at]) continue;
+          const observation: Observation = {
+            run: log.runs[at]!.run,
+            outcome: OUTCOMES[code]!,
+            outage: outages.has(seq),
+          };
           const signatures = test.signatures.get(seq);
-          found.push([
-            seq,
-            {
-              run: log.runs[seq - log.first]!.run,
-              outcome: OUTCOMES[code]!,
-              outage: outages.has(seq),
-              ...(signatures && { signatures }),
-            },
-          ]);
+          if (signatures) observation.signatures = signatures;
+          slots[at] = observation;
         }
     });
-    // In the order they were recorded, then by time: as the entries read in that order.
-    return found
-      .sort((a, b) => a[0] - b[0])
-      .map(([, o]) => o)
-      .sort((a, b) => a.run.time - b.run.time);
+    return slots.filter((o) => o !== undefined).sort((a, b) => a.run.time - b.run.time);
   }
 
   outcomesKey(id: string, leg: string): string | undefined {
