@@ -63,7 +63,9 @@ export function coFailingGroups(tests: RunsOfTest[]): CoFailingGroup[] {
   const members = new Map<number, RunsOfTest[]>();
   for (let i = 0; i < considered.length; i++) {
     const r = root(i);
-    members.set(r, [...(members.get(r) ?? []), considered[i]!]);
+    let group = members.get(r);
+    if (!group) members.set(r, (group = []));
+    group.push(considered[i]!);
   }
   const groups: CoFailingGroup[] = [];
   for (const [r, group] of members) {

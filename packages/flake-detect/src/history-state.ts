@@ -158,7 +158,9 @@ export class HistoryState {
     const byLeg = new Map<string, Array<[id: string, test: TestLog]>>();
     for (const [key, test] of this.tests) {
       const [id, leg] = splitKey(key);
-      byLeg.set(leg, [...(byLeg.get(leg) ?? []), [id, test]]);
+      let tests = byLeg.get(leg);
+      if (!tests) byLeg.set(leg, (tests = []));
+      tests.push([id, test]);
     }
     for (const [leg, log] of this.legs) {
       const bySeq: HistoryEntry[][] = log.runs.map(() => []);

@@ -3,6 +3,8 @@ export type { DetectOptions, HistoryQuery, Proposal, StatusCounts } from './dete
 export { classify, cleanStreak } from './classify.js';
 export type { ClassifyOptions } from './classify.js';
 export { HistoryIndex, isFailing } from './history-index.js';
+export { HistoryState } from './history-state.js';
+export type { HistoryView } from './history-view.js';
 export type { HistoryOutcome, Observation, OutageOptions, RunInfo } from './history-index.js';
 export { cleanCommitsNeeded, flakeRateBounds } from './estimate.js';
 export { loadHistory } from './load-history.js';

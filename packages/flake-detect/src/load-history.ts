@@ -1,6 +1,5 @@
 import { UsageError } from '@testgate/stream';
 import type { HistoryQuery } from './detect.js';
-import { HistoryState } from './history-state.js';
 import type { HistoryView, OutageOptions } from './history-view.js';
 import type { HistoryStore } from './stores/store.js';
 
@@ -15,9 +14,7 @@ export async function loadHistory(
   query: HistoryQuery,
   outage: OutageOptions = {},
 ): Promise<HistoryView> {
-  const state = store.state
-    ? await store.state(query.since)
-    : await foldEntries(store, query.since);
+  const state = await store.state(query.since, query.tests);
   const { run, commit } = query.current;
   for (const held of state.runs.values())
     if (held.run === run && held.commit !== commit)
@@ -26,10 +23,4 @@ export async function loadHistory(
         'give every run its own id: CI sets one; locally pass junit-merge a unique --run-id, e.g. --run-id "local-$(date +%s)"',
       );
   return state.view(query, outage);
-}
-
-async function foldEntries(store: HistoryStore, since: string): Promise<HistoryState> {
-  const state = new HistoryState();
-  for await (const batch of store.read(since)) state.add(batch);
-  return state;
 }

@@ -148,6 +148,31 @@ describe('the Postgres store', () => {
       for (let at = 0; at < 40; at++)
         await store.append(entriesOf(runs[at]!), new Date(runs[at]!.time - WINDOW).toISOString());
       await compareAt(store, 40);
+      // Labelling asks for the run's tests in every leg of their configuration, no others.
+      const asked: Array<[string, string]>[] = [];
+      const watched: HistoryStore = {
+        ...store,
+        name: store.name,
+        append: (e, s) => store.append(e, s),
+        prune: (s) => store.prune(s),
+        close: () => store.close(),
+        state: (s, tests) => {
+          asked.push(tests ?? []);
+          return store.state(s, tests);
+        },
+      };
+      await compareAt(watched, 40);
+      const inRun = [...runs[40]!.legs].flatMap(([, tests]) => [...tests.keys()]);
+      expect(asked).toHaveLength(1);
+      expect(new Set(asked[0]!.map(([id]) => id))).toEqual(new Set(inRun));
+      // A unit test is read in both shards of its configuration, an api test in its leg.
+      expect(asked[0]!.filter(([id]) => id === 't3').map(([, leg]) => leg)).toEqual(['api']);
+      expect(
+        asked[0]!
+          .filter(([id]) => id === 't1')
+          .map(([, leg]) => leg)
+          .sort(),
+      ).toEqual(['unit-1', 'unit-2']);
       // Of a run's tests, only theirs.
       const since = new Date(runs[40]!.time - WINDOW).toISOString();
       const one = await store.state(since, [['t3', 'api']]);

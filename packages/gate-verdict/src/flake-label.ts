@@ -44,23 +44,26 @@ export function causeRank(flake: Flake | undefined): number {
   }
 }
 
-/** Each cause's name in the reports' counts, in the order of causeRank. */
-export const CAUSE_NAMES: Record<FailureCause['label'], string> = {
+/** Each cause's name in the reports' counts, in the order they are counted. */
+const CAUSE_NAMES: Record<FailureCause['label'], string> = {
   'new-failure': 'new failure',
   'new-test': 'new test',
-  'known-flaky': 'known flaky',
   'fails-on-base': 'fails on the base branch too',
+  'known-flaky': 'known flaky',
   infra: 'infra',
 };
 
-/** How many blocking failures have each cause, most caused by this change first. */
+/** How many blocking failures have each cause, those caused by this change first. */
 export function causeCounts(blocking: TestRef[]): string {
   const counts = new Map<FailureCause['label'], number>();
-  for (const t of [...blocking].sort((a, b) => causeRank(a.flake) - causeRank(b.flake))) {
+  for (const t of blocking) {
     const label = t.flake?.cause?.label;
     if (label) counts.set(label, (counts.get(label) ?? 0) + 1);
   }
-  return [...counts].map(([label, n]) => `${n} ${CAUSE_NAMES[label]}`).join(', ');
+  return Object.entries(CAUSE_NAMES)
+    .filter(([label]) => counts.has(label as FailureCause['label']))
+    .map(([label, name]) => `${counts.get(label as FailureCause['label'])} ${name}`)
+    .join(', ');
 }
 
 function causeLabel(cause: FailureCause, status: string): string {

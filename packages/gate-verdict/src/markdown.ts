@@ -233,13 +233,12 @@ export function renderSummary(
       .filter((w) => w.code !== CO_FAILING)
       .map((w) => `- ${escapeMarkdown(w.message)}`),
   );
-  return fitted(text, limit, rest);
+  return bytes <= limit ? text : fitted(text, limit, rest);
 }
 
-/** The text, cut on a line to stay under the limit when its head alone is over it (thousands of legs). */
+/** The text, cut on a line to stay under the limit: for a head alone over it (thousands of legs). */
 function fitted(text: string, limit: number, rest: string): string {
   const bytes = Buffer.from(text);
-  if (bytes.length <= limit) return text;
   const marker = `\n_… cut to stay under ${Math.round(limit / 1024)} KiB: see ${rest}._\n`;
   const room = limit - Buffer.byteLength(marker);
   const cut = bytes

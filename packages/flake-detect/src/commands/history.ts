@@ -70,7 +70,7 @@ export async function maintain(
   }
   const { output } = args;
   const entries: { time: string; line: string }[] = [];
-  for await (const batch of store.read(since))
+  for (const batch of (await store.state(since)).entries())
     for (const entry of batch) entries.push({ time: entry.time, line: JSON.stringify(entry) });
   // The store hands entries over in no order: export them in time order, stably.
   entries.sort((a, b) => compare(a.time, b.time) || compare(a.line, b.line));
@@ -93,8 +93,8 @@ const IMPORT_BATCH = 10_000;
 async function importEntries(store: HistoryStore, path: string, shown: string, since: string) {
   for await (const batch of readHistoryFile(path, shown, IMPORT_HINT)) void batch;
   const attempt = (e: HistoryEntry): string => `${e.run}\u0000${e.attempt}`;
-  const held = new Set<string>();
-  for await (const batch of store.read(since)) for (const entry of batch) held.add(attempt(entry));
+  // The run attempts the window holds, keyed as `attempt` keys them.
+  const held = new Set((await store.state(since)).runs.keys());
   const counts = { imported: 0, runs: 0, known: 0, old: 0 };
   const added = new Set<string>();
   let pending: HistoryEntry[] = [];

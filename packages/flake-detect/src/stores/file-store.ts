@@ -33,11 +33,6 @@ export class FileStore implements HistoryStore {
     return (await this.load(since)).state;
   }
 
-  async *read(since: string): AsyncGenerator<HistoryEntry[]> {
-    const { state } = await this.load(since);
-    yield* state.entries();
-  }
-
   async append(entries: HistoryEntry[], since: string): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     await this.writeFile(`${stamp()}.jsonl`, [toLines(entries)]);

@@ -85,10 +85,6 @@ export class PostgresStore implements HistoryStore {
     }
   }
 
-  async *read(since: string): AsyncGenerator<HistoryEntry[]> {
-    yield* (await this.state(since)).entries();
-  }
-
   async append(entries: HistoryEntry[], since: string): Promise<void> {
     await this.schema();
     await this.transaction(async (client) => {

@@ -27,10 +27,6 @@ export class SingleFileStore implements HistoryStore {
     return state;
   }
 
-  async *read(since: string): AsyncGenerator<HistoryEntry[]> {
-    yield* (await this.state(since)).entries();
-  }
-
   async append(entries: HistoryEntry[], since: string): Promise<void> {
     await this.rewrite(since, entries);
   }

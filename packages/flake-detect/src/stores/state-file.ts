@@ -1,12 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import {
-  type HistoryStateLine,
-  InputError,
-  readLineBatches,
-  validateHistoryStateLine,
-} from '@testgate/stream';
+import { type HistoryStateLine, InputError, validateHistoryStateLine } from '@testgate/stream';
 import type { HistoryState } from '../history-state.js';
+import { readJsonLines } from './jsonl-file.js';
 
 const DAMAGED = 'the history state is damaged: remove the file and record again';
 
@@ -37,19 +32,10 @@ export async function readStateFile(
   state: HistoryState,
   shown = file,
 ): Promise<string[]> {
-  let line = 0;
   let folded: string[] | undefined;
-  const chunks = createReadStream(file, { highWaterMark: 1 << 20 });
-  for await (const lines of readLineBatches(chunks, shown)) {
-    for (const text of lines) {
-      line++;
-      if (text === '') continue;
-      let value: HistoryStateLine;
-      try {
-        value = JSON.parse(text) as HistoryStateLine;
-      } catch {
-        throw new InputError('history state line not JSON', { file: shown, line }, DAMAGED);
-      }
+  for await (const lines of readJsonLines(file, shown, 'history state line', DAMAGED))
+    for (const { line, value: parsed } of lines) {
+      const value = parsed as HistoryStateLine;
       if (line === 1 && value?.type === 'state' && value.version !== 1)
         throw new InputError(
           `history state of version ${JSON.stringify(value.version)}, and this flake-detect reads version 1`,
@@ -73,7 +59,6 @@ export async function readStateFile(
           throw new InputError((error as Error).message, { file: shown, line }, DAMAGED);
         }
     }
-  }
   if (folded === undefined)
     throw new InputError('history state is empty', { file: shown }, DAMAGED);
   return folded;

@@ -3,13 +3,11 @@ import type { HistoryState } from '../history-state.js';
 
 /** Where flake-detect keeps its history: a folder of JSON Lines, or Postgres. */
 export interface HistoryStore {
-  /** Every entry at or after `since` (ISO 8601), in batches, in no particular order. */
-  read(since: string): AsyncIterable<HistoryEntry[]>;
   /**
-   * The per-test state of the window, for a store that keeps it (without, the state is
-   * folded from `read`); of the given tests (id, leg) only where the store can choose.
+   * The per-test state of the window (from `since`, ISO 8601): of the given tests (id, leg)
+   * only where the store can choose, of every test without them.
    */
-  state?(since: string, tests?: Array<[id: string, leg: string]>): Promise<HistoryState>;
+  state(since: string, tests?: Array<[id: string, leg: string]>): Promise<HistoryState>;
   /** Records entries and drops what fell out of the window (before `since`). */
   append(entries: HistoryEntry[], since: string): Promise<void>;
   /** Drops every entry before `since`; resolves to how many were dropped. */
