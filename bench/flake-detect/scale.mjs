@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// `npm run bench:flake-detect-scale`: one run of a suite classified against histories of
-// more and more earlier runs, the per-test state (a folder store after its compaction)
-// beside the same history as entries only (a folder an earlier version wrote, read whole):
-// wall time and peak RSS of `flake-detect --history DIR run.jsonl`, the median of
-// --repeat runs, and the store's size on disk.
+// `node bench/flake-detect/scale.mjs`: one run of a suite classified against histories of
+// more and more earlier runs, the per-test state (a folder store after its compaction, and
+// a throwaway Postgres the history was imported into) beside the same history as entries
+// only (a folder an earlier version wrote, read whole): wall time and peak RSS of
+// `flake-detect --history DIR|URL run.jsonl`, the median of --repeat runs, and the store's
+// size on disk. Postgres is left out, with a note, where its binaries are missing.
 // Usage: node bench/flake-detect/scale.mjs [--sizes 3000x100,3000x400,3000x1600,30000x100]
 //        [--repeat 3]
 import {
@@ -16,9 +17,11 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { missingServices, postgresBinaries, startPostgres } from '../../scripts/services.mjs';
 import { measure, median, option } from '../measure.mjs';
 import { random } from './simulate.mjs';
 
@@ -107,6 +110,27 @@ function sizeOf(dir) {
   return readdirSync(dir).reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
 }
 
+function run(args) {
+  const result = spawnSync(process.execPath, [flakeDetect, ...args], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`flake-detect ${args.join(' ')}: ${result.stderr}`);
+}
+
+/** The testgate tables' size in a database, indexes and TOAST included. */
+function tablesSize(url) {
+  const query = `SELECT sum(pg_total_relation_size(oid)) FROM pg_class WHERE relkind = 'r' AND relname LIKE 'testgate%'`;
+  const result = spawnSync(join(postgresBinaries(), 'psql'), [url, '-tAc', query], {
+    encoding: 'utf8',
+  });
+  if (result.status !== 0) throw new Error(`psql: ${result.stderr}`);
+  return Number(result.stdout.trim());
+}
+
+const missing = missingServices({ redis: false });
+if (missing) console.error(`no Postgres rows: its binaries are missing (${missing})`);
+const postgres = missing ? undefined : await startPostgres();
+// Import keeps what is in the window up to today: the history's whole month, whenever this runs.
+const importWindow = `${Math.ceil((Date.now() - (NOW - 30 * DAY)) / DAY) + 1}d`;
+
 const work = mkdtempSync(join(tmpdir(), 'flake-scale-'));
 const rows = [];
 try {
@@ -124,10 +148,21 @@ try {
     await new FileStore(state).prune(new Date(NOW - 30 * DAY).toISOString());
     const stream = join(work, `run-${tests}.jsonl`);
     writeStream(stream, tests);
-    for (const [store, dir] of [
-      ['state (folder)', state],
-      ['entries only (folder)', entries],
-    ]) {
+    const stores = [
+      ['state (folder)', state, () => sizeOf(state)],
+      ['entries only (folder)', entries, () => sizeOf(entries)],
+    ];
+    if (postgres) {
+      const url = postgres.createDatabase(`scale_${tests}_${runs}`);
+      const started = Date.now();
+      const file = join(entries, readdirSync(entries)[0]);
+      run(['history', '--import', file, '--history', url, '--window', importWindow]);
+      console.error(
+        `${tests} tests x ${runs} runs imported into Postgres in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
+      stores.splice(1, 0, ['state (Postgres)', url, () => tablesSize(url)]);
+    }
+    for (const [store, dir, size] of stores) {
       const times = [];
       const peaks = [];
       for (let r = 0; r < repeat; r++) {
@@ -141,7 +176,7 @@ try {
         store,
         seconds: median(times),
         peakMb: median(peaks),
-        bytes: sizeOf(dir),
+        bytes: size(),
       });
       console.error(
         `${tests} tests x ${runs} runs, ${store}: ${median(times).toFixed(2)} s, ${median(peaks).toFixed(0)} MB`,
@@ -152,6 +187,7 @@ try {
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
+  postgres?.stop();
 }
 
 const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -167,10 +203,13 @@ for (const row of rows) {
     `| ${row.tests.toLocaleString('en')} × ${row.runs.toLocaleString('en')} | ${row.store} | ${row.seconds.toFixed(2)} s | ${row.peakMb.toFixed(0)} MB | ${mb(row.bytes)} | ${(row.seconds / anchor.seconds).toFixed(2)}x | ${(row.peakMb / anchor.peakMb).toFixed(2)}x |`,
   );
 }
-const state = rows.filter((r) => r.store.startsWith('state') && r.tests === 3000);
-const least = state.find((r) => r.runs === 100);
-const most = state.find((r) => r.runs === 1600);
-if (least && most)
-  console.log(
-    `\nstate, 3,000 tests, 100 → 1,600 runs: time ${(most.seconds / least.seconds).toFixed(2)}x, peak RSS ${(most.peakMb / least.peakMb).toFixed(2)}x (target: at most 1.5x each)`,
-  );
+console.log();
+for (const store of ['state (folder)', 'state (Postgres)']) {
+  const state = rows.filter((r) => r.store === store && r.tests === 3000);
+  const least = state.find((r) => r.runs === 100);
+  const most = state.find((r) => r.runs === 1600);
+  if (least && most)
+    console.log(
+      `${store}, 3,000 tests, 100 → 1,600 runs: time ${(most.seconds / least.seconds).toFixed(2)}x, peak RSS ${(most.peakMb / least.peakMb).toFixed(2)}x (target: at most 1.5x each)`,
+    );
+}

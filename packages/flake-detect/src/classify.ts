@@ -36,33 +36,61 @@ function stateOf(c: CommitOutcomes): CommitState {
   return c.failedRuns > 0 ? 'fail' : 'pass';
 }
 
-function byCommit(observations: Observation[], branch: string | undefined): CommitOutcomes[] {
-  const commits = new Map<string, CommitOutcomes>();
+/** A test's outcomes by commit, oldest first, and how many run attempts it had (every one counted). */
+function byCommit(
+  observations: Observation[],
+  branch: string | undefined,
+): { commits: CommitOutcomes[]; runs: number } {
+  const commits = new Map<string, CommitOutcomes & { runs: RunInfo[] }>();
+  let last: (CommitOutcomes & { runs: RunInfo[] }) | undefined;
+  let runs = 0;
   for (const o of observations) {
-    if (o.outage || o.outcome === 'skipped') continue;
-    let c = commits.get(o.run.commit);
+    const counts = !o.outage && o.outcome !== 'skipped';
+    // A commit's runs mostly come one after another.
+    let c = last?.commit === o.run.commit ? last : commits.get(o.run.commit);
     if (!c) {
+      // Lists made with their first item: most commits have that one alone.
       c = {
         commit: o.run.commit,
-        time: o.run.time,
+        time: counts ? o.run.time : Infinity,
         onBranch: false,
-        observations: [],
+        observations: counts ? [o] : [],
         passedRuns: 0,
         failedRuns: 0,
         flakyRun: false,
+        runs: [o.run],
       };
       commits.set(o.run.commit, c);
+      runs++;
+    } else {
+      // A run is one commit's: its runs are few, and told apart here without a set of all.
+      if (!c.runs.includes(o.run)) {
+        c.runs.push(o.run);
+        runs++;
+      }
+      if (counts) {
+        if (o.run.time < c.time) c.time = o.run.time;
+        c.observations.push(o);
+      }
     }
-    c.time = Math.min(c.time, o.run.time);
+    last = c;
+    if (!counts) continue;
     c.onBranch ||= branch === undefined || o.run.branch === branch;
-    c.observations.push(o);
     if (o.outcome === 'flaky') c.flakyRun = true;
     else if (isFailing(o.outcome)) c.failedRuns++;
     else c.passedRuns++;
   }
-  return [...commits.values()].sort(
-    (a, b) => a.time - b.time || (a.commit < b.commit ? -1 : a.commit > b.commit ? 1 : 0),
-  );
+  // Commits with outages and skips alone are none of the test's outcomes.
+  const list: CommitOutcomes[] = [];
+  for (const c of commits.values()) if (c.observations.length > 0) list.push(c);
+  // Observations come in time order, and so do their commits, mostly: sorted only if not.
+  for (let i = 1; i < list.length; i++)
+    if (commitOrder(list[i - 1]!, list[i]!) > 0) return { commits: list.sort(commitOrder), runs };
+  return { commits: list, runs };
+}
+
+function commitOrder(a: CommitOutcomes, b: CommitOutcomes): number {
+  return a.time - b.time || (a.commit < b.commit ? -1 : a.commit > b.commit ? 1 : 0);
 }
 
 function evidenceOf(rule: FlakeEvidence['rule'], c: CommitOutcomes): FlakeEvidence {
@@ -101,49 +129,48 @@ function evidenceOf(rule: FlakeEvidence['rule'], c: CommitOutcomes): FlakeEviden
  */
 export function classify(observations: Observation[], options: ClassifyOptions = {}): FlakeVerdict {
   const maxEvidence = options.maxEvidence ?? 5;
-  const commits = byCommit(observations, options.branch);
+  const { commits, runs } = byCommit(observations, options.branch);
   const sequence = commits.filter((c) => c.onBranch);
   const states = sequence.map(stateOf);
 
-  // Maximal stretches of commits on which every attempt failed.
-  const brokenCommits = new Set<CommitOutcomes>();
-  let finalStretch: CommitOutcomes[] = [];
-  let finalConfirmed = false;
-  for (let i = 0; i < sequence.length;) {
-    if (states[i] !== 'fail') {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < sequence.length && states[j] === 'fail') j++;
-    const stretch = sequence.slice(i, j);
-    const confirmed = stretch.length >= 2 || stretch.some((c) => c.failedRuns >= 2);
-    const failsAgain = states.slice(j).some((s) => s !== 'pass');
-    if (confirmed && !failsAgain) for (const c of stretch) brokenCommits.add(c);
-    if (j === sequence.length) {
-      finalStretch = stretch;
-      finalConfirmed = confirmed;
-    }
-    i = j;
-  }
-  const pending = finalStretch.length > 0 && !finalConfirmed ? finalStretch[0] : undefined;
-  const counted = sequence.filter((c) => !brokenCommits.has(c) && c !== pending);
-  const countedStates = counted.map(stateOf);
-  const failures = countedStates.filter((s) => s !== 'pass').length;
+  // Only the last commits that did not pass can be a break (a stretch followed by a
+  // failure again was flakiness): when every attempt on them failed.
+  let end = states.length;
+  while (end > 0 && states[end - 1] === 'pass') end--;
+  let start = end;
+  while (start > 0 && states[start - 1] === 'fail') start--;
+  const stretch = sequence.slice(start, end);
+  const confirmed = stretch.length >= 2 || stretch.some((c) => c.failedRuns >= 2);
+  const final = stretch.length > 0 && end === sequence.length;
+  const finalStretch = final ? stretch : [];
+  const finalConfirmed = final && confirmed;
+  const pending = final && !confirmed ? stretch[0] : undefined;
+  // The commits flakiness is counted on: a confirmed break and a pending one left out.
+  const [skipFrom, skipTo] = confirmed || final ? [start, end] : [0, 0];
+
+  let counted = 0;
+  let failures = 0;
   let flips = 0;
-  for (let i = 1; i < countedStates.length; i++)
-    if ((countedStates[i] === 'pass') !== (countedStates[i - 1] === 'pass')) flips++;
+  let previous: CommitState | undefined;
+  const isolated: CommitOutcomes[] = [];
+  for (let i = 0; i < sequence.length; i++) {
+    if (i >= skipFrom && i < skipTo) continue;
+    const state = states[i]!;
+    counted++;
+    if (state !== 'pass') failures++;
+    if (state === 'fail') isolated.push(sequence[i]!);
+    if (previous !== undefined && (state === 'pass') !== (previous === 'pass')) flips++;
+    previous = state;
+  }
 
   const certain = commits.filter((c) => stateOf(c) === 'mixed');
-  const isolated = counted.filter((c) => stateOf(c) === 'fail');
   const hasPrior = observations.some((o) => o.run !== options.current);
-  const runs = new Set(observations.map((o) => o.run)).size;
   const history =
-    counted.length > 0
+    counted > 0
       ? {
-          ...flakeRateBounds(failures, counted.length),
-          flipRate: counted.length > 1 ? flips / (counted.length - 1) : 0,
-          sample: { commits: counted.length, failures, runs },
+          ...flakeRateBounds(failures, counted),
+          flipRate: counted > 1 ? flips / (counted - 1) : 0,
+          sample: { commits: counted, failures, runs },
         }
       : { sample: { commits: 0, failures: 0, runs } };
   const recent = (list: CommitOutcomes[]) => list.slice().reverse().slice(0, maxEvidence);
@@ -180,7 +207,7 @@ export function classify(observations: Observation[], options: ClassifyOptions =
 
 /** Passing commits in a row at the end of the test's sequence (outages left out). */
 export function cleanStreak(observations: Observation[], branch?: string): number {
-  const sequence = byCommit(observations, branch).filter((c) => c.onBranch);
+  const sequence = byCommit(observations, branch).commits.filter((c) => c.onBranch);
   let streak = 0;
   for (let i = sequence.length - 1; i >= 0 && stateOf(sequence[i]!) === 'pass'; i--) streak++;
   return streak;

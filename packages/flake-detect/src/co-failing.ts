@@ -1,11 +1,14 @@
 import jstat from 'jstat';
-import { type Observation, isFailing } from './history-index.js';
+import { type Observation, type RunInfo, isFailing } from './history-index.js';
 
-/** A flaky test's runs in the window: those it ran in, and those it failed in. */
+/**
+ * A flaky test's runs in the window: those it ran in, and those it failed in. A history
+ * view gives each run attempt one RunInfo, shared by its observations in every leg.
+ */
 export interface RunsOfTest {
   id: string;
-  ran: Set<string>;
-  failed: Set<string>;
+  ran: Set<RunInfo>;
+  failed: Set<RunInfo>;
 }
 
 export interface CoFailingGroup {
@@ -22,17 +25,17 @@ const SIGNIFICANCE = 0.01;
 /** Most flaky tests compared in one run: pairs grow with the square. */
 const MOST_TESTS = 500;
 
-/** Each run attempt of the observations a test ran in, and those it failed in. */
-export function runsOf(id: string, observations: Iterable<Observation>): RunsOfTest {
-  const ran = new Set<string>();
-  const failed = new Set<string>();
-  for (const o of observations) {
-    // An outage's failures are the outage's: they say nothing of a shared cause.
-    if (o.outcome === 'skipped' || o.outage) continue;
-    const key = `${o.run.run}\u0000${o.run.attempt}`;
-    ran.add(key);
-    if (isFailing(o.outcome)) failed.add(key);
-  }
+/** Each run attempt a test ran in, and those it failed in, from its observations in each leg. */
+export function runsOf(id: string, observationsByLeg: Observation[][]): RunsOfTest {
+  const ran = new Set<RunInfo>();
+  const failed = new Set<RunInfo>();
+  for (const observations of observationsByLeg)
+    for (const o of observations) {
+      // An outage's failures are the outage's: they say nothing of a shared cause.
+      if (o.outcome === 'skipped' || o.outage) continue;
+      ran.add(o.run);
+      if (isFailing(o.outcome)) failed.add(o.run);
+    }
   return { id, ran, failed };
 }
 
@@ -70,7 +73,7 @@ export function coFailingGroups(tests: RunsOfTest[]): CoFailingGroup[] {
   const groups: CoFailingGroup[] = [];
   for (const [r, group] of members) {
     if (group.length < 2) continue;
-    const failures = new Map<string, number>();
+    const failures = new Map<RunInfo, number>();
     for (const t of group)
       for (const run of t.failed) failures.set(run, (failures.get(run) ?? 0) + 1);
     groups.push({
@@ -91,7 +94,7 @@ interface RunBits {
 }
 
 function bitsets(tests: RunsOfTest[]): RunBits[] {
-  const index = new Map<string, number>();
+  const index = new Map<RunInfo, number>();
   for (const t of tests) for (const run of t.ran) if (!index.has(run)) index.set(run, index.size);
   const words = Math.ceil(index.size / 32);
   return tests.map((t) => {

@@ -305,7 +305,7 @@ export class FlakeDetector {
           flakyRuns.push(
             runsOf(
               record.id,
-              [...label.legs.values()].flatMap((l) => l.observations),
+              [...label.legs.values()].map((l) => l.observations),
             ),
           );
       }
@@ -426,10 +426,13 @@ const RECENT = 30;
  * observations its verdict was made of (those of legs read with it name their leg).
  */
 function recentRuns(observations: Observation[], leg: string): FlakeRecentRun[] {
-  return observations
-    .filter((o) => o.leg === undefined || o.leg === leg)
-    .slice(-RECENT)
-    .map((o) => ({ commit: o.run.commit, outcome: o.outcome }));
+  const recent: FlakeRecentRun[] = [];
+  for (let i = observations.length - 1; i >= 0 && recent.length < RECENT; i--) {
+    const o = observations[i]!;
+    if (o.leg === undefined || o.leg === leg)
+      recent.push({ commit: o.run.commit, outcome: o.outcome });
+  }
+  return recent.reverse();
 }
 
 const OUTCOMES: readonly TestRecord['outcome'][] = [

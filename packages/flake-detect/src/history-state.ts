@@ -171,7 +171,7 @@ export class HistoryState {
               const legRun = log.runs[seq - log.first];
               if (!legRun) continue;
               const { run } = legRun;
-              const signatures = test.signatures.get(seq);
+              const signatures = test.signatures.size > 0 ? test.signatures.get(seq) : undefined;
               bySeq[seq - log.first]!.push({
                 id,
                 leg,
@@ -280,9 +280,10 @@ export class HistoryState {
 /** Drops a test's outcomes before sequence number `first`; false when none are left. */
 function trim(test: TestLog, first: number): boolean {
   let left = 0;
-  test.stretches = test.stretches.map((list) =>
-    list.flatMap(([from, to]): Stretch[] => (to < first ? [] : [[Math.max(from, first), to]])),
-  );
+  if (test.stretches.some((list) => list.length > 0 && list[0]![0] < first))
+    test.stretches = test.stretches.map((list) =>
+      list.flatMap(([from, to]): Stretch[] => (to < first ? [] : [[Math.max(from, first), to]])),
+    );
   for (const list of test.stretches) left += list.length;
   for (const seq of test.signatures.keys()) if (seq < first) test.signatures.delete(seq);
   return left > 0;
@@ -295,6 +296,20 @@ interface LegWindow {
   counts: boolean[];
   outages: Set<number>;
   usual: number;
+  /**
+   * Observations without signatures, by outcome and run, shared by the leg's tests: most
+   * of what a test's observations are, made once.
+   */
+  shared: Array<Array<Observation | undefined>>;
+}
+
+function observationAt(window: LegWindow, code: number, at: number): Observation {
+  const byRun = window.shared[code]!;
+  return (byRun[at] ??= {
+    run: window.log.runs[at]!.run,
+    outcome: OUTCOMES[code]!,
+    outage: window.outages.has(window.log.first + at),
+  });
 }
 
 class StateView implements HistoryView {
@@ -332,7 +347,7 @@ class StateView implements HistoryView {
         if (counts[i] && r!.tests > 0 && this.outage.isOutage(usual, r!.tests, r!.failing))
           outages.add(log.first + i);
       });
-      window = { log, counts, outages, usual };
+      window = { log, counts, outages, usual, shared: OUTCOMES.map(() => []) };
     }
     this.#windows.set(leg, window);
     return window;
@@ -342,7 +357,7 @@ class StateView implements HistoryView {
     const test = this.state.tests.get(testKey(id, leg));
     const window = this.#window(leg);
     if (!test || !window) return [];
-    const { log, counts, outages } = window;
+    const { log, counts } = window;
     // Each run's outcome in its slot: read in the order recorded, then by time, as the
     // entries read in that order.
     const slots: Array<Observation | undefined> = new Array(log.runs.length);
@@ -351,17 +366,20 @@ class StateView implements HistoryView {
         for (let seq = Math.max(from, log.first); seq <= to; seq++) {
           const at = seq - log.first;
           if (!counts[at]) continue;
-          const observation: Observation = {
-            run: log.runs[at]!.run,
-            outcome: OUTCOMES[code]!,
-            outage: outages.has(seq),
-          };
-          const signatures = test.signatures.get(seq);
-          if (signatures) observation.signatures = signatures;
-          slots[at] = observation;
+          const signatures = test.signatures.size > 0 ? test.signatures.get(seq) : undefined;
+          slots[at] = signatures
+            ? { ...observationAt(window, code, at), signatures }
+            : observationAt(window, code, at);
         }
     });
-    return slots.filter((o) => o !== undefined).sort((a, b) => a.run.time - b.run.time);
+    const observations: Observation[] = [];
+    let ordered = true;
+    for (const o of slots)
+      if (o) {
+        ordered &&= observations.length === 0 || observations.at(-1)!.run.time <= o.run.time;
+        observations.push(o);
+      }
+    return ordered ? observations : observations.sort((a, b) => a.run.time - b.run.time);
   }
 
   outcomesKey(id: string, leg: string): string | undefined {

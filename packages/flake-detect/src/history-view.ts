@@ -9,7 +9,10 @@ import type { Observation } from './history-index.js';
 export interface HistoryView {
   /** Run attempts in the window, the one being classified left out. */
   readonly runCount: number;
-  /** Every outcome of a test in a leg, oldest run first. */
+  /**
+   * Every outcome of a test in a leg, oldest run first; the observations of one run
+   * attempt share one RunInfo, in every leg.
+   */
   observationsOf(id: string, leg: string): Observation[];
   /**
    * A text equal for two tests of a leg whose outcomes (signatures aside) are the same

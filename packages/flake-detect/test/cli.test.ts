@@ -313,6 +313,53 @@ describe.each(Object.entries(stores))('flake-detect with a %s history', (_, loca
     );
   });
 
+  it('history --import hands each run attempt to the store whole: one of 4,000 entries across the import batch, one interleaved with another', async () => {
+    const times = [hoursAgo(3), hoursAgo(2), hoursAgo(1)];
+    const entry = (run: number, test: number, outcome = 'passed') => ({
+      id: `test ${test}`,
+      leg: 'unit',
+      commit: `c${run}`,
+      branch: 'main',
+      run: String(run),
+      attempt: 1,
+      outcome,
+      time: times[run - 1]!,
+    });
+    const tests = Array.from({ length: 4000 }, (_, t) => t);
+    const runs = [1, 2, 3].map((r) =>
+      tests.map((t) => entry(r, t, t === 3999 && r === 3 ? 'failed' : 'passed')),
+    );
+    // Runs 2 and 3 interleaved, and the import's batch of 10,000 ends inside run 3 (no
+    // durations: the state keeps a leg's, and --export writes none).
+    const lines = [...runs[0]!, ...runs[1]!.flatMap((e, i) => [e, runs[2]![i]!])];
+    writeFileSync(join(dir, 'old.jsonl'), `${lines.map((e) => JSON.stringify(e)).join('\n')}\n`);
+    const imported = await runFlakeDetect(
+      ['history', '--import', 'old.jsonl', '--history', history],
+      '',
+      dir,
+    );
+    expect(imported.stderr).toMatch(/imported 12000 entries of 3 run attempt\(s\)/);
+    const exported = await runFlakeDetect(['history', '--export', '--history', history], '', dir);
+    const key = (e: { run: string; id: string }) => `${e.run} ${e.id}`;
+    const sorted = (list: Array<{ run: string; id: string }>) =>
+      list.sort((a, b) => (key(a) < key(b) ? -1 : 1));
+    expect(
+      sorted(
+        exported.stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l)),
+      ),
+    ).toEqual(sorted(lines));
+    // The test that failed on the last run failed there: broken since then, not since now.
+    const labelled = await detect(
+      run({ commit: 'c4', run: '4', hoursAgo: 0.5, legs: { unit: { 'test 3999': 'failed' } } }),
+    );
+    expect(labelled.stderr).toMatch(/history: 3 runs in 30d/);
+    const broken = labelled.records.find((r): r is TestRecord => r.type === 'test')!;
+    expect(broken.flake).toMatchObject({ status: 'broken', brokenSince: 'c3' });
+  });
+
   it('history --export writes the window in time order and --prune drops what is older', async () => {
     await detect(
       run({ commit: 'old', run: '1', hoursAgo: 24 * 40, legs: { unit: { a: 'passed' } } }),

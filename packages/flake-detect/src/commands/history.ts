@@ -81,31 +81,43 @@ export async function maintain(
 }
 
 const IMPORT_HINT = 'fix or remove that line, and import again: nothing was imported';
-// Entries handed to the store at a time: a bounded amount in memory, whatever the file.
+// Entries handed to the store at a time (whole run attempts, so a little more).
 const IMPORT_BATCH = 10_000;
 
 /**
  * Adds a file's history entries to the store: only those in the window, and only of run
  * attempts the store does not hold yet, so that importing the same file twice, or runs
  * already recorded, counts nothing twice. The whole file is checked before anything is
- * added: a bad line imports nothing.
+ * added: a bad line imports nothing. Each run attempt goes to the store whole, in one
+ * append, wherever its entries are in the file: a store takes the entries of an attempt it
+ * holds already for a second recording of it, and leaves them out.
  */
 async function importEntries(store: HistoryStore, path: string, shown: string, since: string) {
-  for await (const batch of readHistoryFile(path, shown, IMPORT_HINT)) void batch;
   const attempt = (e: HistoryEntry): string => `${e.run}\u0000${e.attempt}`;
+  // Each run attempt's entries in the window, counted while the file is checked.
+  const sizes = new Map<string, number>();
+  for await (const batch of readHistoryFile(path, shown, IMPORT_HINT))
+    for (const entry of batch)
+      if (entry.time >= since) sizes.set(attempt(entry), (sizes.get(attempt(entry)) ?? 0) + 1);
   // The run attempts the window holds, keyed as `attempt` keys them.
   const held = new Set((await store.state(since)).runs.keys());
   const counts = { imported: 0, runs: 0, known: 0, old: 0 };
-  const added = new Set<string>();
+  const gathering = new Map<string, HistoryEntry[]>();
   let pending: HistoryEntry[] = [];
   for await (const batch of readHistoryFile(path, shown, IMPORT_HINT))
     for (const entry of batch) {
+      const key = attempt(entry);
       if (entry.time < since) counts.old++;
-      else if (held.has(attempt(entry))) counts.known++;
+      else if (held.has(key)) counts.known++;
       else {
-        added.add(attempt(entry));
-        pending.push(entry);
+        let entries = gathering.get(key);
+        if (!entries) gathering.set(key, (entries = []));
+        entries.push(entry);
         counts.imported++;
+        if (entries.length < sizes.get(key)!) continue;
+        gathering.delete(key);
+        counts.runs++;
+        for (const e of entries) pending.push(e);
         if (pending.length >= IMPORT_BATCH) {
           await store.append(pending, since);
           pending = [];
@@ -113,7 +125,6 @@ async function importEntries(store: HistoryStore, path: string, shown: string, s
       }
     }
   if (pending.length > 0) await store.append(pending, since);
-  counts.runs = added.size;
   return counts;
 }
 
