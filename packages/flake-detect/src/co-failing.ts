@@ -1,14 +1,30 @@
 import jstat from 'jstat';
 import { type Observation, type RunInfo, isFailing } from './history-index.js';
 
+/** Numbers for run attempts, shared by the tests compared: a run's bit in each test's set. */
+export class RunNumbers {
+  readonly #numbers = new Map<RunInfo, number>();
+
+  of(run: RunInfo): number {
+    let n = this.#numbers.get(run);
+    if (n === undefined) this.#numbers.set(run, (n = this.#numbers.size));
+    return n;
+  }
+
+  get size(): number {
+    return this.#numbers.size;
+  }
+}
+
 /**
- * A flaky test's runs in the window: those it ran in, and those it failed in. A history
- * view gives each run attempt one RunInfo, shared by its observations in every leg.
+ * A flaky test's runs in the window, by their RunNumbers (a history view gives each run
+ * attempt one RunInfo, shared by its observations in every leg): those it ran in, and
+ * those it failed in, a number once or more.
  */
 export interface RunsOfTest {
   id: string;
-  ran: Set<RunInfo>;
-  failed: Set<RunInfo>;
+  ran: number[];
+  failed: number[];
 }
 
 export interface CoFailingGroup {
@@ -26,15 +42,20 @@ const SIGNIFICANCE = 0.01;
 const MOST_TESTS = 500;
 
 /** Each run attempt a test ran in, and those it failed in, from its observations in each leg. */
-export function runsOf(id: string, observationsByLeg: Observation[][]): RunsOfTest {
-  const ran = new Set<RunInfo>();
-  const failed = new Set<RunInfo>();
+export function runsOf(
+  id: string,
+  observationsByLeg: Observation[][],
+  numbers: RunNumbers,
+): RunsOfTest {
+  const ran: number[] = [];
+  const failed: number[] = [];
   for (const observations of observationsByLeg)
     for (const o of observations) {
       // An outage's failures are the outage's: they say nothing of a shared cause.
       if (o.outcome === 'skipped' || o.outage) continue;
-      ran.add(o.run);
-      if (isFailing(o.outcome)) failed.add(o.run);
+      const n = numbers.of(o.run);
+      ran.push(n);
+      if (isFailing(o.outcome)) failed.push(n);
     }
   return { id, ran, failed };
 }
@@ -45,15 +66,15 @@ export function runsOf(id: string, observationsByLeg: Observation[][]): RunsOfTe
  * in at least that many runs (the hypergeometric tail) is under 1%, and they failed
  * together at least twice. Pairs join into groups, so one owner can take a shared cause.
  */
-export function coFailingGroups(tests: RunsOfTest[]): CoFailingGroup[] {
+export function coFailingGroups(tests: RunsOfTest[], numbers: RunNumbers): CoFailingGroup[] {
   const considered = tests
-    .filter((t) => t.failed.size >= 2)
+    .filter((t) => new Set(t.failed).size >= 2)
     .sort((a, b) => (a.id < b.id ? -1 : 1))
     .slice(0, MOST_TESTS);
   const parent = considered.map((_, i) => i);
   const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i]!)));
   const chanceOf = new Map<number, number>();
-  const bits = bitsets(considered);
+  const bits = bitsets(considered, numbers.size);
   for (let i = 0; i < considered.length; i++)
     for (let j = i + 1; j < considered.length; j++) {
       const chance = pairChance(bits[i]!, bits[j]!);
@@ -63,22 +84,27 @@ export function coFailingGroups(tests: RunsOfTest[]): CoFailingGroup[] {
       parent[b] = a;
       chanceOf.set(a, joined);
     }
-  const members = new Map<number, RunsOfTest[]>();
+  const members = new Map<number, number[]>();
   for (let i = 0; i < considered.length; i++) {
     const r = root(i);
     let group = members.get(r);
     if (!group) members.set(r, (group = []));
-    group.push(considered[i]!);
+    group.push(i);
   }
   const groups: CoFailingGroup[] = [];
   for (const [r, group] of members) {
     if (group.length < 2) continue;
-    const failures = new Map<RunInfo, number>();
-    for (const t of group)
-      for (const run of t.failed) failures.set(run, (failures.get(run) ?? 0) + 1);
+    // Runs two of them or more failed in: failed once so far, and failed again.
+    const once = new Uint32Array(bits[0]!.failed.length);
+    const twice = new Uint32Array(once.length);
+    for (const i of group)
+      bits[i]!.failed.forEach((word, w) => {
+        twice[w]! |= once[w]! & word;
+        once[w]! |= word;
+      });
     groups.push({
-      tests: group.map((t) => t.id),
-      together: [...failures.values()].filter((n) => n >= 2).length,
+      tests: group.map((i) => considered[i]!.id),
+      together: twice.reduce((sum, word) => sum + bitCount(word), 0),
       chance: chanceOf.get(r)!,
     });
   }
@@ -93,18 +119,13 @@ interface RunBits {
   failed: Uint32Array;
 }
 
-function bitsets(tests: RunsOfTest[]): RunBits[] {
-  const index = new Map<RunInfo, number>();
-  for (const t of tests) for (const run of t.ran) if (!index.has(run)) index.set(run, index.size);
-  const words = Math.ceil(index.size / 32);
+function bitsets(tests: RunsOfTest[], runs: number): RunBits[] {
+  const words = Math.ceil(runs / 32);
   return tests.map((t) => {
     const ran = new Uint32Array(words);
     const failed = new Uint32Array(words);
-    for (const run of t.ran) {
-      const i = index.get(run)!;
-      ran[i >>> 5]! |= 1 << (i & 31);
-      if (t.failed.has(run)) failed[i >>> 5]! |= 1 << (i & 31);
-    }
+    for (const i of t.ran) ran[i >>> 5]! |= 1 << (i & 31);
+    for (const i of t.failed) failed[i >>> 5]! |= 1 << (i & 31);
     return { ran, failed };
   });
 }

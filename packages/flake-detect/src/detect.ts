@@ -16,7 +16,7 @@ import {
   utcDay,
 } from '@testgate/stream';
 import { classify, cleanStreak } from './classify.js';
-import { type RunsOfTest, coFailingGroups, runsOf } from './co-failing.js';
+import { RunNumbers, type RunsOfTest, coFailingGroups, runsOf } from './co-failing.js';
 import { configurationOf } from './equivalent-legs.js';
 import { cleanCommitsNeeded } from './estimate.js';
 import { failureCause } from './failure-cause.js';
@@ -281,6 +281,7 @@ export class FlakeDetector {
     const branch = options.branch ?? current.branch;
     const labels = new Map<string, TestLabel>();
     const flakyRuns: RunsOfTest[] = [];
+    const runNumbers = new RunNumbers();
 
     for await (const record of spill.replay()) {
       if (record.type === 'leg') {
@@ -306,6 +307,7 @@ export class FlakeDetector {
             runsOf(
               record.id,
               [...label.legs.values()].map((l) => l.observations),
+              runNumbers,
             ),
           );
       }
@@ -385,7 +387,7 @@ export class FlakeDetector {
         legs: [...legs].sort(),
         ...(signatures.size > 0 && { signatures: [...signatures].sort() }),
       });
-    for (const group of coFailingGroups(flakyRuns))
+    for (const group of coFailingGroups(flakyRuns, runNumbers))
       yield {
         type: 'diagnostic',
         severity: 'info',
@@ -540,10 +542,11 @@ function labelTest(id: string, read: ReadRun, branch: string | undefined): TestL
     const shards = read.shards.legsOf.get(key) ?? [...members];
     const pooled = shards.length > 1;
     const gather = (): Observation[] => {
-      const observations: Observation[] = [];
-      for (const leg of shards)
-        for (const o of read.index.observationsOf(id, leg))
-          observations.push(pooled ? { ...o, leg } : o);
+      // A leg of its own: its observations as the view gives them (a fresh list).
+      const observations: Observation[] = pooled ? [] : read.index.observationsOf(id, shards[0]!);
+      if (pooled)
+        for (const leg of shards)
+          for (const o of read.index.observationsOf(id, leg)) observations.push({ ...o, leg });
       for (const { leg, outcome } of ran) {
         if (!members.has(leg)) continue;
         const outage = read.outages.has(leg);

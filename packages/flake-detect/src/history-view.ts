@@ -10,8 +10,8 @@ export interface HistoryView {
   /** Run attempts in the window, the one being classified left out. */
   readonly runCount: number;
   /**
-   * Every outcome of a test in a leg, oldest run first; the observations of one run
-   * attempt share one RunInfo, in every leg.
+   * Every outcome of a test in a leg, oldest run first, in a fresh list the caller may
+   * extend; the observations of one run attempt share one RunInfo, in every leg.
    */
   observationsOf(id: string, leg: string): Observation[];
   /**
