@@ -188,16 +188,7 @@ try {
       );
     }
   for (const c of cases)
-    rows.push({
-      tests: c.tests,
-      runs: c.runs,
-      store: c.store,
-      seconds: median(c.times),
-      peakMb: median(c.peaks),
-      times: c.times,
-      peaks: c.peaks,
-      bytes: c.size(),
-    });
+    rows.push({ ...c, seconds: median(c.times), peakMb: median(c.peaks), bytes: c.size() });
 } finally {
   rmSync(work, { recursive: true, force: true });
   postgres?.stop();

@@ -22,7 +22,10 @@ interface CommitOutcomes {
   commit: string;
   time: number;
   onBranch: boolean;
+  /** Its observations, outages and skips left out. */
   observations: Observation[];
+  /** Its run attempts, outages and skips included. */
+  runs: RunInfo[];
   passedRuns: number;
   failedRuns: number;
   /** A run in which the test failed and passed (a retry, a rerun file). */
@@ -41,8 +44,8 @@ function byCommit(
   observations: Observation[],
   branch: string | undefined,
 ): { commits: CommitOutcomes[]; runs: number } {
-  const commits = new Map<string, CommitOutcomes & { runs: RunInfo[] }>();
-  let last: (CommitOutcomes & { runs: RunInfo[] }) | undefined;
+  const commits = new Map<string, CommitOutcomes>();
+  let last: CommitOutcomes | undefined;
   let runs = 0;
   for (const o of observations) {
     const counts = !o.outage && o.outcome !== 'skipped';

@@ -542,7 +542,7 @@ function labelTest(id: string, read: ReadRun, branch: string | undefined): TestL
     const shards = read.shards.legsOf.get(key) ?? [...members];
     const pooled = shards.length > 1;
     const gather = (): Observation[] => {
-      // A leg of its own: its observations as the view gives them (a fresh list).
+      // Legs read together name their leg; a leg of its own extends the view's fresh list.
       const observations: Observation[] = pooled ? [] : read.index.observationsOf(id, shards[0]!);
       if (pooled)
         for (const leg of shards)

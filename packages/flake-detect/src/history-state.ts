@@ -171,7 +171,7 @@ export class HistoryState {
               const legRun = log.runs[seq - log.first];
               if (!legRun) continue;
               const { run } = legRun;
-              const signatures = test.signatures.size > 0 ? test.signatures.get(seq) : undefined;
+              const signatures = test.signatures.get(seq);
               bySeq[seq - log.first]!.push({
                 id,
                 leg,
@@ -366,7 +366,7 @@ class StateView implements HistoryView {
         for (let seq = Math.max(from, log.first); seq <= to; seq++) {
           const at = seq - log.first;
           if (!counts[at]) continue;
-          const signatures = test.signatures.size > 0 ? test.signatures.get(seq) : undefined;
+          const signatures = test.signatures.get(seq);
           slots[at] = signatures
             ? { ...observationAt(window, code, at), signatures }
             : observationAt(window, code, at);
