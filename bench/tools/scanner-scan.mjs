@@ -20,7 +20,7 @@ const events = {
 for (const file of listReports(process.argv[2])) {
   const scanner = new XmlScanner(events);
   scanner.wantText = false;
-  scanner.write(readFileSync(file));
+  scanner.write(readFileSync(file, 'utf8'));
   scanner.end();
 }
 console.error(`scanner: ${testcases} testcases`);

@@ -6,11 +6,11 @@ import type {
   LegRecord,
   TestRecord,
 } from '@testgate/stream';
-import { foldOutcome } from '@testgate/stream';
+import { foldOutcome, toJsonLine } from '@testgate/stream';
 import { isFailing } from './dialects/dialect.js';
 import { type Dialect, dialectNamed } from './dialects/index.js';
 import { joinId, testKey } from './identity.js';
-import { suiteOf } from './plain-line.js';
+import { PlainLines, suiteOf } from './plain-line.js';
 import { signatureOf, signatureText } from './signature.js';
 import {
   type DiagnosticDraft,
@@ -31,25 +31,10 @@ export interface LegInput {
   planned?: number;
 }
 
-/**
- * One folded test, as a writer takes it: its id's parts, the testcase of a test seen
- * once (a writer may serialise it without a record: see plain-line), and its record,
- * made when asked for.
- */
-export interface FoldedTest {
-  scope: string;
-  name: string;
-  /** For one of several tests that share an id: what tells it apart (`<id> @ <qualifier>`). */
-  qualifier: string | undefined;
-  /** The testcase of a test seen once. */
-  lone: ParsedCase | undefined;
-  record(): TestRecord;
-}
-
 /** What one leg contributes to the stream, in stream order; tests are made as they are read. */
 export interface LegBatch {
   leg: LegRecord;
-  tests: Iterable<FoldedTest>;
+  tests: FoldedTests;
   diagnostics: DiagnosticRecord[];
 }
 
@@ -400,54 +385,85 @@ export class LegFolder {
     const short = new Map(shortPaths(logical).map((name, n) => [logical[n]!, name]));
     for (const { key } of this.#reports) key.short = short.get(key.logical)!;
     const logicalOf = (test: Test): string => this.#keyOf(test).short;
-    return {
-      leg,
-      diagnostics,
-      tests: testsInOrder(this.#groups, input.name, logicalOf),
-    };
+    return { leg, diagnostics, tests: new FoldedTests(this.#groups, input.name, logicalOf) };
   }
 }
+
+// Tests' lines are handed on this many characters at a time: one encoding of many lines
+// costs less than one each.
+const CHUNK_CHARS = 1 << 16;
 
 /**
- * Tests in the order the leg's reports first list their scope (class, file), then their
- * name (reports in path order): deterministic for the same input, close to the order
- * they ran, and with no sort of a million ids.
+ * A leg's folded tests, in the order the leg's reports first list their scope (class,
+ * file), then their name (reports in path order): deterministic for the same input, close
+ * to the order they ran, and with no sort of a million ids.
  */
-function* testsInOrder(
-  groups: Map<string, Map<string, Seen>>,
-  leg: string,
-  logicalOf: (test: Test) => string,
-): Generator<FoldedTest> {
-  for (const [scope, byName] of groups) {
-    for (const [name, seen] of byName) {
-      if (!(seen instanceof Namesakes)) {
-        yield folded(scope, name, undefined, joinId(scope, name), leg, seen);
-        continue;
+export class FoldedTests {
+  readonly #groups: Map<string, Map<string, Seen>>;
+  readonly #leg: string;
+  readonly #reportOf: (test: Test) => string;
+
+  constructor(
+    groups: Map<string, Map<string, Seen>>,
+    leg: string,
+    reportOf: (test: Test) => string,
+  ) {
+    this.#groups = groups;
+    this.#leg = leg;
+    this.#reportOf = reportOf;
+  }
+
+  /** Each test's record. */
+  *records(): Generator<TestRecord> {
+    for (const [scope, byName] of this.#groups)
+      for (const [name, seen] of byName) {
+        if (!(seen instanceof Namesakes)) yield toTestRecord(joinId(scope, name), this.#leg, seen);
+        else {
+          const qualified = qualifiers(seen, this.#reportOf);
+          for (const [n, test] of seen.tests.entries())
+            yield toTestRecord(`${seen.id} @ ${qualified[n]!}`, this.#leg, test);
+        }
       }
-      const qualified = qualifiers(seen, logicalOf);
-      for (const [n, test] of seen.tests.entries()) {
-        const qualifier = qualified[n]!;
-        yield folded(scope, name, qualifier, `${seen.id} @ ${qualifier}`, leg, test);
+  }
+
+  /**
+   * The records as JSON Lines, many lines to a string: the bytes `records()` gives
+   * serialised, a lone testcase that passed with nothing more to say written straight from
+   * its testcase (see plain-line), without its record.
+   */
+  *jsonLines(tool: string): Generator<{ text: string; records: number }> {
+    const plain = new PlainLines(this.#leg);
+    const recordLine = (id: string, test: Test): string =>
+      toJsonLine(toTestRecord(id, this.#leg, test), { tool });
+    let text = '';
+    let records = 0;
+    for (const [scope, byName] of this.#groups) {
+      plain.scope(scope);
+      for (const [name, seen] of byName) {
+        if (seen instanceof Namesakes) {
+          const qualified = qualifiers(seen, this.#reportOf);
+          for (const [n, test] of seen.tests.entries()) {
+            const qualifier = qualified[n]!;
+            text +=
+              (test instanceof Group ? undefined : plain.line(name, qualifier, test)) ??
+              recordLine(`${seen.id} @ ${qualifier}`, test);
+          }
+          records += seen.tests.length;
+        } else {
+          text +=
+            (seen instanceof Group ? undefined : plain.line(name, undefined, seen)) ??
+            recordLine(joinId(scope, name), seen);
+          records++;
+        }
+        if (text.length >= CHUNK_CHARS) {
+          yield { text, records };
+          text = '';
+          records = 0;
+        }
       }
     }
+    if (records > 0) yield { text, records };
   }
-}
-
-function folded(
-  scope: string,
-  name: string,
-  qualifier: string | undefined,
-  id: string,
-  leg: string,
-  test: Test,
-): FoldedTest {
-  return {
-    scope,
-    name,
-    qualifier,
-    lone: test instanceof Group ? undefined : test,
-    record: () => toTestRecord(id, leg, test),
-  };
 }
 
 /**

@@ -7,7 +7,8 @@ import {
   workerData,
 } from 'node:worker_threads';
 import type { DiagnosticRecord, ExpectedLeg, LegRecord } from '@testgate/stream';
-import { type LinesPiece, mergeLegOutput } from './legs-in-order.js';
+import { type LinesPiece, legText } from './legs-in-order.js';
+import { mergeLeg } from './merge.js';
 import { fileSource } from './read-report.js';
 
 /** A leg as it crosses to a worker: plain data, files by absolute and displayed path. */
@@ -23,15 +24,14 @@ export interface LegJob {
 /** What a worker hands back of a leg: its record, its lines in pieces, its end; or why not. */
 export type LegMessage = { index: number } & (
   | { leg: LegRecord; diagnostics: DiagnosticRecord[] }
-  | { piece: LinesPiece }
+  | { piece: LinesPiece & { lines: Uint8Array } }
   | { end: true }
   | { error: string }
 );
 
 // The memory of a piece, that many lines in UTF-8: big enough that a message costs
-// nothing per record. A line that does not fit in a fresh one gets a piece of its own.
+// nothing per record. Lines that do not fit in a fresh one get a piece of their own.
 const PIECE_BYTES = 1 << 20;
-const GATHER_CHARS = 1 << 16;
 
 /** Where the pieces' memory comes back once the main thread has written it. */
 const spare = (workerData as { spare: MessagePort }).spare;
@@ -52,40 +52,29 @@ async function merge(job: LegJob): Promise<void> {
     expectation: job.expectation,
     unexpected: job.unexpected,
   };
-  const { leg, diagnostics, lines: all } = await mergeLegOutput(plan, { maxText: job.maxText });
-  post({ index: job.index, leg, diagnostics });
-  // Lines are gathered into a string first: one encoding of many costs less than one each.
+  const batch = await mergeLeg(plan, { maxText: job.maxText });
+  post({ index: job.index, leg: batch.leg, diagnostics: batch.diagnostics });
   let memory: Buffer | undefined;
   let used = 0;
   let records = 0;
-  let lines = '';
-  let gathered = 0;
   const flush = (): void => {
     if (memory === undefined) return;
     const bytes = memory.subarray(0, used);
     post({ index: job.index, piece: { lines: bytes, records } }, [memory.buffer as ArrayBuffer]);
     memory = undefined;
   };
-  const encode = (): void => {
+  for (const { text, records: count } of legText(batch)) {
     // Three bytes a character at most: the exact count only when near the end.
     const room = (memory?.length ?? 0) - used;
-    if (lines.length * 3 > room && Buffer.byteLength(lines) > room) {
+    if (text.length * 3 > room && Buffer.byteLength(text) > room) {
       flush();
-      memory = memoryFor(Buffer.byteLength(lines));
+      memory = memoryFor(Buffer.byteLength(text));
       used = 0;
       records = 0;
     }
-    used += memory!.write(lines, used);
-    records += gathered;
-    lines = '';
-    gathered = 0;
-  };
-  for (const line of all as Iterable<string>) {
-    lines += line;
-    gathered++;
-    if (lines.length >= GATHER_CHARS) encode();
+    used += memory!.write(text, used);
+    records += count;
   }
-  if (gathered > 0) encode();
   flush();
   post({ index: job.index, end: true });
 }

@@ -108,7 +108,7 @@ export async function* mergeOnWorkers(
 }
 
 /** A piece whose memory goes back to its worker once written. */
-function spent(piece: LinesPiece, spare: MessagePort): LinesPiece {
+function spent(piece: LinesPiece & { lines: Uint8Array }, spare: MessagePort): LinesPiece {
   const memory = piece.lines.buffer as ArrayBuffer;
   return { ...piece, written: () => spare.postMessage(memory, [memory]) };
 }

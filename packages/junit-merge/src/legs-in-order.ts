@@ -1,14 +1,17 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { type DiagnosticRecord, type LegRecord, toJsonLine } from '@testgate/stream';
+import type { LegBatch } from './fold.js';
 import { mergeOnWorkers } from './leg-workers.js';
 import { type LegPlan, TOOL, mergeLeg } from './merge.js';
 import type { ParseOptions } from './parse-report.js';
-import { testLines } from './plain-line.js';
 
-/** `records` records serialised as JSON Lines (each line ends with \n), in UTF-8. */
+/**
+ * `records` records serialised as JSON Lines (each line ends with \n): UTF-8 bytes from a
+ * worker thread, text from this one.
+ */
 export interface LinesPiece {
-  lines: Uint8Array;
+  lines: Uint8Array | string;
   records: number;
   /** Called once the bytes are written and no longer held: their memory may be reused. */
   written?: () => void;
@@ -18,16 +21,8 @@ export interface LinesPiece {
 export interface LegOutput {
   leg: LegRecord;
   diagnostics: DiagnosticRecord[];
-  /**
-   * The leg record, its tests, its diagnostics (the leg's part of the stream) as JSON
-   * Lines: a line at a time from this thread, in pieces of many from a worker.
-   */
-  lines: Iterable<string> | AsyncIterable<LinesPiece>;
-}
-
-/** Whether a leg's lines come from a worker, in pieces. */
-export function inPieces(lines: LegOutput['lines']): lines is AsyncIterable<LinesPiece> {
-  return Symbol.asyncIterator in lines;
+  /** The leg record, its tests, its diagnostics (the leg's part of the stream), many lines a piece. */
+  lines: AsyncIterable<LinesPiece>;
 }
 
 // Below this much input, starting worker threads costs more than it saves.
@@ -50,16 +45,22 @@ export function threadsFor(plans: readonly LegPlan[], jobs: number | undefined):
   return 1;
 }
 
-/** Merges one leg; its records are serialised one by one as they are read out. */
-export async function mergeLegOutput(
-  plan: LegPlan,
-  options: Required<ParseOptions>,
-): Promise<LegOutput> {
+/** A leg's part of the stream as JSON Lines text, many lines a piece. */
+export function* legText(batch: LegBatch): Generator<{ text: string; records: number }> {
+  yield { text: toJsonLine(batch.leg, { tool: TOOL }), records: 1 };
+  yield* batch.tests.jsonLines(TOOL);
+  const { diagnostics } = batch;
+  if (diagnostics.length > 0) {
+    const text = diagnostics.map((d) => toJsonLine(d, { tool: TOOL })).join('');
+    yield { text, records: diagnostics.length };
+  }
+}
+
+/** Merges one leg in this thread; its records are serialised as they are read out. */
+async function mergeLegHere(plan: LegPlan, options: Required<ParseOptions>): Promise<LegOutput> {
   const batch = await mergeLeg(plan, options);
-  function* lines(): Generator<string> {
-    yield toJsonLine(batch.leg, { tool: TOOL });
-    yield* testLines(batch.tests, batch.leg.name, TOOL);
-    for (const diagnostic of batch.diagnostics) yield toJsonLine(diagnostic, { tool: TOOL });
+  async function* lines(): AsyncGenerator<LinesPiece> {
+    for (const { text, records } of legText(batch)) yield { lines: text, records };
   }
   return { leg: batch.leg, diagnostics: batch.diagnostics, lines: lines() };
 }
@@ -74,7 +75,7 @@ export async function* legsInOrder(
   threads: number,
 ): AsyncGenerator<LegOutput> {
   if (threads <= 1 || plans.length < 2) {
-    for (const plan of plans) yield await mergeLegOutput(plan, options);
+    for (const plan of plans) yield await mergeLegHere(plan, options);
     return;
   }
   yield* mergeOnWorkers(plans, options, Math.min(threads, plans.length));

@@ -1,58 +1,62 @@
 /**
- * Turns byte offsets of a document fed in chunks into line and column numbers, without
- * keeping more than the current and previous chunk. Columns count bytes.
+ * Turns offsets of a document fed in chunks into line numbers, without keeping more than
+ * the current and previous chunk. Offsets asked for mostly grow, so counting goes on from
+ * the last one asked for instead of from the chunk's start.
  */
 export class LineCounter {
   #base = 0;
   #baseLine = 1;
-  #chunk: Uint8Array = new Uint8Array(0);
+  #chunk = '';
   #previousBase = 0;
   #previousBaseLine = 1;
-  #previous: Uint8Array = new Uint8Array(0);
+  #previous = '';
+  /** An index into the current chunk, and the line it is on. */
+  #cursor = 0;
+  #cursorLine = 1;
 
   /** Call with each chunk, in order, before scanning it. */
-  push(chunk: Uint8Array): void {
+  push(chunk: string): void {
+    const endLine = this.#lineIn(this.#chunk.length);
     this.#previous = this.#chunk;
     this.#previousBase = this.#base;
     this.#previousBaseLine = this.#baseLine;
-    this.#baseLine += countNewlines(this.#chunk, this.#chunk.length);
     this.#base += this.#chunk.length;
+    this.#baseLine = endLine;
     this.#chunk = chunk;
+    this.#cursor = 0;
+    this.#cursorLine = endLine;
   }
 
-  /** Line and column (both 1-based) of an offset in the document. */
-  at(offset: number): { line: number; column: number } {
-    if (offset >= this.#base) return locate(this.#chunk, offset - this.#base, this.#baseLine);
-    if (offset >= this.#previousBase) {
-      return locate(this.#previous, offset - this.#previousBase, this.#previousBaseLine);
-    }
-    return { line: this.#previousBaseLine, column: 1 };
+  /** The line (1-based) of an offset in the document. */
+  line(offset: number): number {
+    if (offset >= this.#base) return this.#lineIn(offset - this.#base);
+    if (offset >= this.#previousBase)
+      return this.#previousBaseLine + countNewlines(this.#previous, 0, offset - this.#previousBase);
+    return this.#previousBaseLine;
   }
 
   /** The last line of everything pushed so far. */
   get lastLine(): number {
-    return this.#baseLine + countNewlines(this.#chunk, this.#chunk.length);
+    return this.#lineIn(this.#chunk.length);
+  }
+
+  #lineIn(index: number): number {
+    if (index < this.#cursor) {
+      this.#cursor = 0;
+      this.#cursorLine = this.#baseLine;
+    }
+    this.#cursorLine += countNewlines(this.#chunk, this.#cursor, index);
+    this.#cursor = index;
+    return this.#cursorLine;
   }
 }
 
-const NEWLINE = 10;
-
-function countNewlines(bytes: Uint8Array, end: number): number {
+function countNewlines(text: string, start: number, end: number): number {
   let count = 0;
-  let at = bytes.indexOf(NEWLINE);
+  let at = text.indexOf('\n', start);
   while (at !== -1 && at < end) {
     count++;
-    at = bytes.indexOf(NEWLINE, at + 1);
+    at = text.indexOf('\n', at + 1);
   }
   return count;
-}
-
-function locate(
-  bytes: Uint8Array,
-  index: number,
-  baseLine: number,
-): { line: number; column: number } {
-  const end = Math.min(index, bytes.length);
-  const lineStart = bytes.lastIndexOf(NEWLINE, end - 1) + 1;
-  return { line: baseLine + countNewlines(bytes, end), column: end - lineStart + 1 };
 }

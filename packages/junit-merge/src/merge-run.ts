@@ -5,7 +5,7 @@ import {
   type RunRecord,
   type TestgateRecord,
 } from '@testgate/stream';
-import { type LegOutput, inPieces, legsInOrder, threadsFor } from './legs-in-order.js';
+import { type LegOutput, legsInOrder, threadsFor } from './legs-in-order.js';
 import { type LegSources, TOOL, planLegs } from './merge.js';
 import { DEFAULT_MAX_TEXT } from './text-limit.js';
 import { type RunMetadata, runRecord } from './run-metadata.js';
@@ -58,19 +58,12 @@ export function mergeRun(found: readonly LegSources[], options: MergeOptions = {
 export async function writeStream(merged: MergedRun, output: Writable): Promise<void> {
   const writer = new RecordWriter(output, { tool: TOOL });
   await writer.write(merged.run);
-  for await (const { lines } of merged.legs) {
-    if (inPieces(lines))
-      for await (const { lines: bytes, records, written } of lines) {
-        await writer.writeBytes(bytes, records);
-        // Nothing left in the output's queue: the bytes are out, their memory free again.
-        if (output.writableLength === 0) written?.();
-      }
-    else
-      for (const line of lines) {
-        const wait = writer.writeSerialized(line, 1);
-        if (wait) await wait;
-      }
-  }
+  for await (const { lines } of merged.legs)
+    for await (const { lines: piece, records, written } of lines) {
+      await writer.writeLines(piece, records);
+      // Nothing left in the output's queue: the bytes are out, their memory free again.
+      if (output.writableLength === 0) written?.();
+    }
   await writer.end();
 }
 
@@ -78,16 +71,11 @@ export async function writeStream(merged: MergedRun, output: Writable): Promise<
 export async function* streamRecords(merged: MergedRun): AsyncGenerator<TestgateRecord> {
   const decoder = new TextDecoder();
   yield merged.run;
-  for await (const { lines } of merged.legs) {
-    if (!inPieces(lines)) {
-      for (const line of lines) yield JSON.parse(line) as TestgateRecord;
-      continue;
-    }
-    for await (const { lines: bytes, written } of lines) {
-      const text = decoder.decode(bytes);
+  for await (const { lines } of merged.legs)
+    for await (const { lines: piece, written } of lines) {
+      const text = typeof piece === 'string' ? piece : decoder.decode(piece);
       written?.();
       for (const line of text.split('\n'))
         if (line !== '') yield JSON.parse(line) as TestgateRecord;
     }
-  }
 }

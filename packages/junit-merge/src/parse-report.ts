@@ -10,6 +10,7 @@ import {
 } from './dialects/index.js';
 import { OUTCOME_ATTRIBUTES } from './dialects/dialect.js';
 import { MAX_SECONDS, parseTime } from './duration.js';
+import { Utf8Decoder } from './decode.js';
 import { LineCounter } from './line-counter.js';
 import type {
   DiagnosticDraft,
@@ -106,6 +107,8 @@ export class ReportParser {
   readonly #report: string;
   readonly #maxText: number;
   readonly #lines = new LineCounter();
+  /** For a report fed as bytes. */
+  #utf8: Utf8Decoder | undefined;
   readonly #scanner: XmlScanner;
   readonly #cases: ParsedCase[] = [];
   readonly #diagnostics: DiagnosticDraft[] = [];
@@ -178,12 +181,13 @@ export class ReportParser {
     this.#scanner.wantText = false;
   }
 
-  /** Feeds the next piece of the report: UTF-8 bytes, or text. */
-  write(chunk: Uint8Array | string): void {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-    if (bytes.length === 0) return;
-    this.#lines.push(bytes);
-    this.#scanner.write(bytes);
+  /** Feeds the next piece of the report: text, or UTF-8 bytes. */
+  write(chunk: string | Uint8Array): void {
+    const text =
+      typeof chunk === 'string' ? chunk : (this.#utf8 ??= new Utf8Decoder()).write(chunk);
+    if (text.length === 0) return;
+    this.#lines.push(text);
+    this.#scanner.write(text);
   }
 
   /** Records a warning about the file as a whole (its encoding, say). */
@@ -192,6 +196,7 @@ export class ReportParser {
   }
 
   end(): ParsedReport {
+    if (this.#utf8) this.write(this.#utf8.end());
     this.#scanner.end();
     if (this.#root === undefined && !this.#broken && this.#notReport === undefined) {
       this.#fail(
@@ -531,7 +536,7 @@ export class ReportParser {
   }
 
   #lineAt(offset: number): number {
-    return this.#lines.at(offset).line;
+    return this.#lines.line(offset);
   }
 
   #diagnose(

@@ -36,7 +36,7 @@ export function earliestReportStart(sources: Iterable<ReportSource>): string | u
 
 function reportStart(head: Uint8Array | undefined): string | undefined {
   if (!head || head.length === 0) return undefined;
-  const text = new TextDecoder().decode(detectEncoding(head).decoder.write(head));
+  const text = detectEncoding(head).decoder.write(head);
   if (opensJsonObject(head)) {
     const start = CTRF_START.exec(text)?.[1];
     return start === undefined ? undefined : ctrfInstant(Number(start));

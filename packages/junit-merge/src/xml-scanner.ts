@@ -1,4 +1,4 @@
-/** What the scanner reports; offsets count bytes from the start of the document. */
+/** What the scanner reports; offsets count characters from the start of the document. */
 export interface XmlEvents {
   open(name: string, attrs: Record<string, string>, at: number): void;
   close(name: string): void;
@@ -12,7 +12,6 @@ export interface XmlEvents {
   error(kind: 'malformed' | 'truncated', message: string, at: number): void;
 }
 
-const LT = 0x3c; // <
 const GT = 0x3e; // >
 const SLASH = 0x2f;
 const BANG = 0x21;
@@ -20,15 +19,10 @@ const QUESTION = 0x3f;
 const EQUALS = 0x3d;
 const DQUOTE = 0x22;
 const SQUOTE = 0x27;
-const AMP = 0x26;
-const SEMICOLON = 0x3b;
 const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
 
 /** Longest markup (a tag, comment or declaration) held while waiting for its end. */
 const MAX_MARKUP = 64 * 1024 * 1024;
-
-const EMPTY = Buffer.alloc(0);
 
 const ENTITY = /&(?:#x([0-9a-fA-F]{1,6})|#([0-9]{1,7})|(amp|lt|gt|quot|apos));/g;
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -46,102 +40,58 @@ export function decodeEntities(text: string): string {
   );
 }
 
-// The element and attribute names of JUnit, as constants: no string is made for them,
-// tag after tag.
-const KNOWN_NAMES = new Map<string, string>(
-  [
-    'name',
-    'classname',
-    'time',
-    'timestamp',
-    'tests',
-    'file',
-    'line',
-    'message',
-    'type',
-    'value',
-    'hostname',
-    'testsuites',
-    'testsuite',
-    'testcase',
-    'failure',
-    'error',
-    'skipped',
-    'system-out',
-    'system-err',
-    'properties',
-    'property',
-    'flakyFailure',
-    'flakyError',
-    'rerunFailure',
-    'rerunError',
-    'stackTrace',
-  ].map((name) => [name, name]),
-);
+// The element and attribute names of JUnit, found by their length and last character and
+// compared in place: no string is made for them, tag after tag.
+const KNOWN_NAMES = [
+  'name',
+  'classname',
+  'time',
+  'timestamp',
+  'tests',
+  'file',
+  'line',
+  'message',
+  'type',
+  'value',
+  'hostname',
+  'testsuites',
+  'testsuite',
+  'testcase',
+  'failure',
+  'error',
+  'skipped',
+  'system-out',
+  'system-err',
+  'properties',
+  'property',
+  'flakyFailure',
+  'flakyError',
+  'rerunFailure',
+  'rerunError',
+  'stackTrace',
+];
 const NAME_KEYS = new Map<number, string[]>();
-for (const name of KNOWN_NAMES.keys()) {
-  const key = name.length * 256 + name.charCodeAt(name.length - 1);
+for (const name of KNOWN_NAMES) {
+  const key = name.length * 65536 + name.charCodeAt(name.length - 1);
   NAME_KEYS.set(key, [...(NAME_KEYS.get(key) ?? []), name]);
 }
 
-function nameAt(buf: Buffer, start: number, end: number): string {
-  const candidates = NAME_KEYS.get((end - start) * 256 + buf[end - 1]!);
-  if (candidates) {
-    for (const name of candidates) {
-      let same = true;
-      for (let i = 0; i < name.length - 1 && same; i++)
-        same = buf[start + i] === name.charCodeAt(i);
-      if (same) return name;
-    }
-  }
-  return buf.toString('utf8', start, end);
-}
-
-// Numbers are most of a report's attribute values (time, line, tests) and repeat: each
-// distinct one of a document becomes a string once, found again by a key made of its
-// bytes. Up to this many per document.
-const MAX_NUMBERS = 4096;
-
-// The characters of a number, 4 bits each; -1 for any other byte.
-const NUMBER_CODES = new Int8Array(256).fill(-1);
-for (const [code, char] of [...'0123456789.-+eE'].entries())
-  NUMBER_CODES[char.charCodeAt(0)] = code;
-
-/** A key for a short number's bytes (its characters, after its length), or -1. */
-function numberKey(buf: Buffer, start: number, end: number): number {
-  // 12 characters and the length fit in 52 bits: an exact integer.
-  if (end - start > 12) return -1;
-  let key = end - start;
-  for (let i = start; i < end; i++) {
-    const code = NUMBER_CODES[buf[i]!]!;
-    if (code < 0) return -1;
-    key = key * 16 + code;
-  }
-  return key;
+function nameAt(text: string, start: number, end: number): string {
+  const candidates = NAME_KEYS.get((end - start) * 65536 + text.charCodeAt(end - 1));
+  if (candidates) for (const name of candidates) if (text.startsWith(name, start)) return name;
+  return text.slice(start, end);
 }
 
 // XML 1.0 §3.3.3: a literal CR LF, CR, LF or tab in an attribute value is one space (a
 // character reference such as &#10; stays what it says), so the same test from a Windows
 // and a Linux leg gets the same id.
 const ATTRIBUTE_BREAKS = /\r\n|[\r\n\t]/g;
+const NEEDS_WORK = /[\r\n\t&]/;
 
-/** An attribute value from its quoted bytes, whitespace normalised and entities decoded. */
-function valueAt(buf: Buffer, start: number, end: number, numbers: Map<number, string>): string {
-  const key = numberKey(buf, start, end);
-  if (key === -1) {
-    const raw = buf.toString('utf8', start, end);
-    return decodeEntities(
-      raw.includes('\n') || raw.includes('\r') || raw.includes('\t')
-        ? raw.replace(ATTRIBUTE_BREAKS, ' ')
-        : raw,
-    );
-  }
-  let value = numbers.get(key);
-  if (value === undefined) {
-    value = buf.toString('latin1', start, end);
-    if (numbers.size < MAX_NUMBERS) numbers.set(key, value);
-  }
-  return value;
+/** An attribute value from its quoted text, whitespace normalised and entities decoded. */
+function attributeValue(raw: string): string {
+  if (!NEEDS_WORK.test(raw)) return raw;
+  return decodeEntities(raw.replace(ATTRIBUTE_BREAKS, ' '));
 }
 
 function isSpace(c: number): boolean {
@@ -152,54 +102,43 @@ function isNameEnd(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13 || c === GT || c === SLASH || c === EQUALS;
 }
 
-/** The end of the last whole UTF-8 character at or before `end`. */
-function wholeCharacters(buf: Buffer, start: number, end: number): number {
-  let i = end - 1;
-  // Step back over continuation bytes to the lead byte of the last character.
-  while (i >= start && i > end - 4 && (buf[i]! & 0xc0) === 0x80) i--;
-  if (i < start) return end;
-  const lead = buf[i]!;
-  const length = lead < 0x80 ? 1 : lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
-  return i + length <= end ? end : i;
-}
-
 type Step = number | 'more';
 
 /**
  * A small streaming XML scanner made for JUnit reports: elements, attributes, text, CDATA
- * and comments, checked for balance and cut-off ends, fed UTF-8 bytes in chunks of any
- * size. It works on the bytes, so a report is never decoded as a whole: only attribute
- * values and the text somebody reads become strings. It never processes a DTD, so no
- * entity is ever expanded and nothing outside the document is read; text and CDATA are
- * handed over piece by piece, so a gigabyte of captured output never becomes one string.
- * Set `wantText = false` to skip text nobody reads.
+ * and comments, checked for balance and cut-off ends, fed text in chunks of any size. Its
+ * searches stay inside the JavaScript engine, and an attribute value is a slice of the
+ * chunk. It never processes a DTD, so no entity is ever expanded and nothing outside the
+ * document is read; text and CDATA are handed over piece by piece, so a gigabyte of
+ * captured output never becomes one string. Set `wantText = false` to skip text nobody
+ * reads.
  */
 export class XmlScanner {
-  /** Set false while the text between tags is of no interest: it is then not even decoded. */
+  /** Set false while the text between tags is of no interest: it is then not even sliced. */
   wantText = true;
   readonly #events: XmlEvents;
-  #buffer: Buffer = EMPTY;
-  /** Bytes of the document before `#buffer`. */
+  #buffer = '';
+  /** Characters of the document before `#buffer`. */
   #base = 0;
   readonly #stack: string[] = [];
   #rootClosed = false;
   #inCdata = false;
   #failed = false;
-  readonly #numbers = new Map<number, string>();
 
   constructor(events: XmlEvents) {
     this.#events = events;
   }
 
-  write(chunk: Uint8Array): void {
+  write(chunk: string): void {
     if (this.#failed || chunk.length === 0) return;
-    const bytes = Buffer.isBuffer(chunk)
-      ? chunk
-      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    this.#buffer = this.#buffer.length === 0 ? bytes : Buffer.concat([this.#buffer, bytes]);
+    this.#buffer = this.#buffer.length === 0 ? chunk : this.#buffer + chunk;
     this.#consume(false);
     if (this.#buffer.length > MAX_MARKUP && !this.#failed) {
-      this.#fail('malformed', `markup longer than ${MAX_MARKUP} bytes without its end`, this.#base);
+      this.#fail(
+        'malformed',
+        `markup longer than ${MAX_MARKUP} characters without its end`,
+        this.#base,
+      );
     }
   }
 
@@ -219,9 +158,8 @@ export class XmlScanner {
   #consume(final: boolean): void {
     const consumed = this.#scan(final);
     this.#base += consumed;
-    // Keep only the unfinished tail; copy it so that the chunk it came from can go.
-    this.#buffer =
-      consumed === this.#buffer.length ? EMPTY : Buffer.from(this.#buffer.subarray(consumed));
+    // Keep only the unfinished tail.
+    this.#buffer = consumed === this.#buffer.length ? '' : this.#buffer.slice(consumed);
   }
 
   #fail(kind: 'malformed' | 'truncated', message: string, at: number): void {
@@ -229,81 +167,77 @@ export class XmlScanner {
     this.#events.error(kind, message, at);
   }
 
-  /** Scans the buffer; returns how many bytes it consumed. */
+  /** Scans the buffer; returns how many characters it consumed. */
   #scan(final: boolean): number {
-    const buf = this.#buffer;
+    const text = this.#buffer;
     let pos = 0;
-    while (pos < buf.length && !this.#failed) {
+    while (pos < text.length && !this.#failed) {
       if (this.#inCdata) {
-        const end = buf.indexOf(']]>', pos);
+        const end = text.indexOf(']]>', pos);
         if (end === -1) {
-          // Hand over what is certain; keep two bytes that may begin "]]>".
-          const safe = final
-            ? buf.length
-            : wholeCharacters(buf, pos, Math.max(pos, buf.length - 2));
-          if (safe > pos && this.wantText) this.#events.text(buf.toString('utf8', pos, safe));
+          // Hand over what is certain; keep two characters that may begin "]]>".
+          const safe = final ? text.length : Math.max(pos, text.length - 2);
+          if (safe > pos && this.wantText) this.#events.text(text.slice(pos, safe));
           return safe;
         }
-        if (end > pos && this.wantText) this.#events.text(buf.toString('utf8', pos, end));
+        if (end > pos && this.wantText) this.#events.text(text.slice(pos, end));
         this.#inCdata = false;
         pos = end + 3;
         continue;
       }
-      const lt = buf.indexOf(LT, pos);
-      const textEnd = lt === -1 ? buf.length : lt;
+      const lt = text.indexOf('<', pos);
+      const textEnd = lt === -1 ? text.length : lt;
       if (textEnd > pos) {
-        pos = this.#text(buf, pos, textEnd, lt === -1 && !final);
+        pos = this.#text(text, pos, textEnd, lt === -1 && !final);
         if (lt === -1) return pos;
       }
-      if (lt === -1) return buf.length;
-      const step = this.#markup(buf, lt);
+      if (lt === -1) return text.length;
+      const step = this.#markup(text, lt);
       if (step === 'more') return lt;
       pos = step;
     }
     return pos;
   }
 
-  /** Text from `start` to `end`; returns where scanning goes on (a cut entity or character waits). */
-  #text(buf: Buffer, start: number, end: number, chunkEnd: boolean): number {
+  /** Text from `start` to `end`; returns where scanning goes on (a cut entity waits). */
+  #text(text: string, start: number, end: number, chunkEnd: boolean): number {
     let stop = end;
     if (chunkEnd) {
-      const amp = buf.lastIndexOf(AMP, end - 1);
-      if (amp >= start && end - amp < 12 && buf.indexOf(SEMICOLON, amp) === -1) stop = amp;
-      stop = wholeCharacters(buf, start, stop);
+      const amp = text.lastIndexOf('&', end - 1);
+      if (amp >= start && end - amp < 12 && text.indexOf(';', amp) === -1) stop = amp;
     }
     if (this.#stack.length === 0) {
       for (let i = start; i < stop; i++) {
-        if (!isSpace(buf[i]!)) {
+        if (!isSpace(text.charCodeAt(i))) {
           this.#events.strayText(this.#base + i);
           return stop;
         }
       }
       return stop;
     }
-    if (this.wantText && stop > start)
-      this.#events.text(decodeEntities(buf.toString('utf8', start, stop)));
+    if (this.wantText && stop > start) this.#events.text(decodeEntities(text.slice(start, stop)));
     return stop;
   }
 
   /** Markup at `lt`: returns the position after it, or 'more' when the buffer ends inside it. */
-  #markup(buf: Buffer, lt: number): Step {
-    if (lt + 1 >= buf.length) return 'more';
-    const next = buf[lt + 1]!;
-    if (next === SLASH) return this.#closeTag(buf, lt);
-    if (next === BANG) return this.#declaration(buf, lt);
+  #markup(text: string, lt: number): Step {
+    if (lt + 1 >= text.length) return 'more';
+    const next = text.charCodeAt(lt + 1);
+    if (next === SLASH) return this.#closeTag(text, lt);
+    if (next === BANG) return this.#declaration(text, lt);
     if (next === QUESTION) {
-      const end = buf.indexOf('?>', lt + 2);
+      const end = text.indexOf('?>', lt + 2);
       return end === -1 ? 'more' : end + 2;
     }
-    return this.#openTag(buf, lt);
+    return this.#openTag(text, lt);
   }
 
-  #closeTag(buf: Buffer, lt: number): Step {
-    const gt = buf.indexOf(GT, lt + 2);
+  #closeTag(text: string, lt: number): Step {
+    const gt = text.indexOf('>', lt + 2);
     if (gt === -1) return 'more';
     let end = gt;
-    while (end > lt + 2 && isSpace(buf[end - 1]!)) end--;
-    const name = nameAt(buf, lt + 2, end);
+    while (end > lt + 2 && isSpace(text.charCodeAt(end - 1))) end--;
+    const name = nameAt(text, lt + 2, end);
     const open = this.#stack.pop();
     if (open !== name) {
       const what =
@@ -316,17 +250,17 @@ export class XmlScanner {
     return gt + 1;
   }
 
-  #declaration(buf: Buffer, lt: number): Step {
-    if (buf.length - lt < 4) return 'more';
-    if (buf[lt + 2] === 0x2d && buf[lt + 3] === 0x2d) {
-      const end = buf.indexOf('-->', lt + 4);
+  #declaration(text: string, lt: number): Step {
+    if (text.length - lt < 4) return 'more';
+    if (text.startsWith('--', lt + 2)) {
+      const end = text.indexOf('-->', lt + 4);
       if (end === -1) return 'more';
-      this.#events.comment(buf.toString('utf8', lt + 4, end));
+      this.#events.comment(text.slice(lt + 4, end));
       return end + 3;
     }
-    if (buf[lt + 2] === OPEN_BRACKET) {
-      if (buf.length - lt < 9) return 'more';
-      if (buf.toString('latin1', lt + 3, lt + 9) !== 'CDATA[') {
+    if (text.charCodeAt(lt + 2) === OPEN_BRACKET) {
+      if (text.length - lt < 9) return 'more';
+      if (!text.startsWith('CDATA[', lt + 3)) {
         this.#fail('malformed', 'a "<![" that starts no CDATA section', this.#base + lt);
         return lt + 3;
       }
@@ -338,64 +272,64 @@ export class XmlScanner {
       return lt + 9;
     }
     // <!DOCTYPE ...> with an optional internal subset in brackets, skipped unread.
-    const gt = buf.indexOf(GT, lt);
+    const gt = text.indexOf('>', lt);
     if (gt === -1) return 'more';
-    const bracket = buf.indexOf(OPEN_BRACKET, lt);
+    const bracket = text.indexOf('[', lt);
     let end = gt;
     if (bracket !== -1 && bracket < gt) {
-      let close = buf.indexOf(CLOSE_BRACKET, bracket);
+      let close = text.indexOf(']', bracket);
       for (;;) {
         if (close === -1) return 'more';
         let after = close + 1;
-        while (after < buf.length && isSpace(buf[after]!)) after++;
-        if (after >= buf.length) return 'more';
-        if (buf[after] === GT) {
+        while (after < text.length && isSpace(text.charCodeAt(after))) after++;
+        if (after >= text.length) return 'more';
+        if (text.charCodeAt(after) === GT) {
           end = after;
           break;
         }
-        close = buf.indexOf(CLOSE_BRACKET, close + 1);
+        close = text.indexOf(']', close + 1);
       }
     }
     this.#events.doctype(this.#base + lt);
     return end + 1;
   }
 
-  #openTag(buf: Buffer, lt: number): Step {
-    const length = buf.length;
+  #openTag(text: string, lt: number): Step {
+    const length = text.length;
     let i = lt + 1;
-    while (i < length && !isNameEnd(buf[i]!)) i++;
+    while (i < length && !isNameEnd(text.charCodeAt(i))) i++;
     if (i >= length) return 'more';
     if (i === lt + 1) {
       this.#fail('malformed', 'a "<" that starts no tag', this.#base + lt);
       return lt + 1;
     }
-    const name = nameAt(buf, lt + 1, i);
+    const name = nameAt(text, lt + 1, i);
     const attrs: Record<string, string> = {};
     for (;;) {
-      while (i < length && isSpace(buf[i]!)) i++;
+      while (i < length && isSpace(text.charCodeAt(i))) i++;
       if (i >= length) return 'more';
-      const c = buf[i]!;
+      const c = text.charCodeAt(i);
       if (c === GT) return this.#opened(name, attrs, lt, i + 1, false);
       if (c === SLASH) {
         if (i + 1 >= length) return 'more';
-        if (buf[i + 1] !== GT) break;
+        if (text.charCodeAt(i + 1) !== GT) break;
         return this.#opened(name, attrs, lt, i + 2, true);
       }
       const nameStart = i;
-      while (i < length && !isNameEnd(buf[i]!)) i++;
+      while (i < length && !isNameEnd(text.charCodeAt(i))) i++;
       if (i >= length) return 'more';
       const attrEnd = i;
-      while (i < length && isSpace(buf[i]!)) i++;
+      while (i < length && isSpace(text.charCodeAt(i))) i++;
       if (i >= length) return 'more';
-      if (buf[i] !== EQUALS || attrEnd === nameStart) break;
+      if (text.charCodeAt(i) !== EQUALS || attrEnd === nameStart) break;
       i++;
-      while (i < length && isSpace(buf[i]!)) i++;
+      while (i < length && isSpace(text.charCodeAt(i))) i++;
       if (i >= length) return 'more';
-      const quote = buf[i]!;
+      const quote = text.charCodeAt(i);
       if (quote !== DQUOTE && quote !== SQUOTE) break;
-      const close = buf.indexOf(quote, i + 1);
+      const close = text.indexOf(quote === DQUOTE ? '"' : "'", i + 1);
       if (close === -1) return 'more';
-      attrs[nameAt(buf, nameStart, attrEnd)] = valueAt(buf, i + 1, close, this.#numbers);
+      attrs[nameAt(text, nameStart, attrEnd)] = attributeValue(text.slice(i + 1, close));
       i = close + 1;
     }
     this.#fail('malformed', `<${name}> has a malformed attribute`, this.#base + i);

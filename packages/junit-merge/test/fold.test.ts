@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { toJsonLine } from '@testgate/stream';
 import { foldOutcome } from '@testgate/stream';
 import { LegFolder } from '../src/fold.js';
-import { testLines } from '../src/plain-line.js';
+import { PlainLines } from '../src/plain-line.js';
+import { dialectNamed } from '../src/dialects/index.js';
 import { signatureOf } from '../src/signature.js';
-import { testId } from '../src/identity.js';
+import { joinId, testId, testKey } from '../src/identity.js';
 import type { ParsedCase, ParsedReport, Producer } from '../src/model.js';
 
 function tc(
@@ -32,7 +33,7 @@ function fold(reports: ParsedReport[], expected = false) {
   const folder = new LegFolder('junit-merge');
   for (const r of [...reports].sort((a, b) => (a.attempt ?? 1) - (b.attempt ?? 1))) folder.add(r);
   const batch = folder.finish({ name: 'api', expected });
-  return { ...batch, tests: [...batch.tests].map((t) => t.record()) };
+  return { ...batch, tests: [...batch.tests.records()] };
 }
 
 describe('folding a leg', () => {
@@ -339,14 +340,34 @@ describe('test lines (the writers’ fast path)', () => {
     'are the bytes of the records serialised, for every shape of testcase (producer %s)',
     (producer) => {
       const folder = new LegFolder('junit-merge');
-      folder.add(report(tricky.flatMap(shapes), { producer: producer as Producer | undefined }));
+      const cases = tricky.flatMap(shapes);
+      folder.add(report(cases, { producer: producer as Producer | undefined }));
       folder.add(report([tc('plain'), tc('again')], { report: 'rerun.xml' }));
       const leg = 'leg "x" \u2028';
-      const tests = [...folder.finish({ name: leg, expected: true }).tests];
-      const lines = [...testLines(tests, leg, 'junit-merge')];
-      expect(lines).toEqual(tests.map((t) => toJsonLine(t.record(), { tool: 'junit-merge' })));
-      expect(tests.filter((t) => t.lone).length).toBeGreaterThan(50);
-      expect(lines.length).toBeGreaterThan(100);
+      const { tests } = folder.finish({ name: leg, expected: true });
+      const records = [...tests.records()];
+      const serialised = records.map((r) => toJsonLine(r, { tool: 'junit-merge' }));
+      const pieces = [...tests.jsonLines('junit-merge')];
+      expect(pieces.map((p) => p.text).join('')).toBe(serialised.join(''));
+      expect(pieces.reduce((n, p) => n + p.records, 0)).toBe(records.length);
+      // The fast path itself, testcase by testcase (tests seen once): a line exactly where
+      // the record's is.
+      const byId = new Map(
+        records.flatMap((r, n) => (r.attempts.length === 1 ? [[r.id, serialised[n]!]] : [])),
+      );
+      const plain = new PlainLines(leg);
+      let fast = 0;
+      for (const c of cases) {
+        const [scope, name] = testKey(c, dialectNamed(producer));
+        plain.scope(scope);
+        const line = plain.line(name, undefined, c);
+        const expected = byId.get(joinId(scope, name));
+        if (line === undefined || expected === undefined) continue;
+        expect(line).toBe(expected);
+        fast++;
+      }
+      expect(fast).toBeGreaterThan(50);
+      expect(records.length).toBeGreaterThan(100);
     },
   );
 });

@@ -1,4 +1,4 @@
-import yargs from 'yargs';
+import type { Argv } from 'yargs';
 import { type CliIo, parseArguments, processIo, runMain, withHouseRules } from './cli-runtime.js';
 import { ExitCode } from './errors.js';
 import type { OptionKind } from './option-kinds.js';
@@ -49,7 +49,7 @@ export function command<G extends OptionKinds, O extends OptionKinds>(
 
 const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-function withOptions(parser: ReturnType<typeof yargs>, options: OptionKinds) {
+function withOptions(parser: Argv, options: OptionKinds) {
   for (const [name, kind] of Object.entries(options)) parser.option(kebab(name), kind.spec);
   return parser;
 }
@@ -82,6 +82,9 @@ export function defineTool<O extends OptionKinds>(
 ): (argv: string[], io?: CliIo) => Promise<number> {
   return (argv, io = processIo()) =>
     runMain(tool.name, io, async () => {
+      // Loaded when a tool runs, not when the package is imported: a worker thread or a
+      // library user that only needs records never pays for yargs.
+      const { default: yargs } = await import('yargs');
       const parser = withOptions(yargs(argv).usage(tool.usage), tool.options);
       let chosen: Command<OptionKinds> | undefined;
       if ('commands' in tool) {

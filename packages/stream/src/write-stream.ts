@@ -91,10 +91,10 @@ export class RecordWriter {
   }
 
   /**
-   * Writes `count` records already serialised as JSON Lines bytes, straight to the output
-   * (after whatever is buffered), waiting when it asks to.
+   * Writes `count` records already serialised as JSON Lines (UTF-8 bytes, or text), straight
+   * to the output (after whatever is buffered), waiting when it asks to.
    */
-  async writeBytes(lines: Uint8Array, count: number): Promise<void> {
+  async writeLines(lines: Uint8Array | string, count: number): Promise<void> {
     await this.flush();
     if (this.#failure) throw this.#failure;
     this.#count += count;
