@@ -75,6 +75,8 @@ const PLAIN_SECONDS = /^\d+(\.\d*)?$/;
 // read once. Up to this many per report.
 const MAX_PLAIN_TIMES = 4096;
 const NO_FILE: [undefined, undefined] = [undefined, undefined];
+/** Slots for recent classnames (a power of two). */
+const RECENT_SLOTS = 64;
 
 // Most testcases pass and have no result element: they share this empty list.
 const NO_RESULTS: ParsedResult[] = Object.freeze([]) as unknown as ParsedResult[];
@@ -496,14 +498,27 @@ export class ReportParser {
     return this.#lastFile.split;
   }
 
-  // A report names the same class for many testcases: keep one copy of each name.
+  // A report names the same class for many testcases: keep one copy of each name. A name is
+  // looked for first among the recent ones, in a slot chosen by its length and two of its
+  // characters: comparing it costs less than hashing all of it for the map.
   readonly #classnames = new Map<string, string>();
+  readonly #recentClassnames: Array<string | undefined> = new Array<string | undefined>(
+    RECENT_SLOTS,
+  ).fill(undefined);
 
   #intern(classname: string): string {
-    const known = this.#classnames.get(classname);
-    if (known !== undefined) return known;
-    this.#classnames.set(classname, classname);
-    return classname;
+    const n = classname.length;
+    const slot =
+      n === 0
+        ? 0
+        : (n * 31 + classname.charCodeAt(n - 1) + classname.charCodeAt(n >> 1) * 7) &
+          (RECENT_SLOTS - 1);
+    const recent = this.#recentClassnames[slot];
+    if (recent === classname) return recent;
+    let known = this.#classnames.get(classname);
+    if (known === undefined) this.#classnames.set(classname, (known = classname));
+    this.#recentClassnames[slot] = known;
+    return known;
   }
 
   #time(raw: string | undefined): number | undefined {

@@ -18,13 +18,16 @@ export interface ReportSource {
   skipped?: string;
 }
 
-const READ_CHUNK = 1 << 20;
+// Each chunk becomes a string for the scanner, and the values it keeps are slices of it.
+// A string over 128 KiB would live in V8's large-object space, freed only by a full
+// collection; chunks this size are young objects like any other.
+const READ_CHUNK = 64 * 1024;
 /** How much of a report `head` gives: where runners write the suites' start. */
 export const HEAD_BYTES = 64 * 1024;
 const headBuffer = Buffer.allocUnsafe(HEAD_BYTES);
 
 /**
- * The read buffer of the last file read, for the next one. A fresh megabyte for every read
+ * The read buffer of the last file read, for the next one. A fresh buffer for every read
  * costs the kernel a mapping and its page faults, which threads reading at once queue up
  * for (they share one address space). So a chunk a source yields is only valid until the
  * next is asked for: every reader here copies what it keeps.

@@ -40,8 +40,9 @@ export function decodeEntities(text: string): string {
   );
 }
 
-// The element and attribute names of JUnit, found by their length and last character and
-// compared in place: no string is made for them, tag after tag.
+// The element and attribute names of JUnit, each in a slot of a table by its length and
+// three of its characters, and compared in place: no string is made for them, tag after
+// tag.
 const KNOWN_NAMES = [
   'name',
   'classname',
@@ -70,28 +71,74 @@ const KNOWN_NAMES = [
   'rerunError',
   'stackTrace',
 ];
-const NAME_KEYS = new Map<number, string[]>();
+const NAME_SLOTS = 128;
+
+function nameSlot(text: string, start: number, length: number): number {
+  const first = text.charCodeAt(start);
+  const middle = text.charCodeAt(start + (length >> 1));
+  const last = text.charCodeAt(start + length - 1);
+  return (length + first * 5 + middle * 3 + last) & (NAME_SLOTS - 1);
+}
+
+const NAME_TABLE = new Array<string | undefined>(NAME_SLOTS).fill(undefined);
+// Names that found their slot taken (none today): compared one by one.
+const CROWDED: string[] = [];
 for (const name of KNOWN_NAMES) {
-  const key = name.length * 65536 + name.charCodeAt(name.length - 1);
-  NAME_KEYS.set(key, [...(NAME_KEYS.get(key) ?? []), name]);
+  const slot = nameSlot(name, 0, name.length);
+  if (NAME_TABLE[slot] === undefined) NAME_TABLE[slot] = name;
+  else CROWDED.push(name);
 }
 
 function nameAt(text: string, start: number, end: number): string {
-  const candidates = NAME_KEYS.get((end - start) * 65536 + text.charCodeAt(end - 1));
-  if (candidates) for (const name of candidates) if (text.startsWith(name, start)) return name;
+  const length = end - start;
+  const known = NAME_TABLE[nameSlot(text, start, length)];
+  if (known !== undefined && writtenAt(text, start, end, known)) return known;
+  for (const name of CROWDED) if (writtenAt(text, start, end, name)) return name;
   return text.slice(start, end);
 }
 
-// XML 1.0 §3.3.3: a literal CR LF, CR, LF or tab in an attribute value is one space (a
-// character reference such as &#10; stays what it says), so the same test from a Windows
-// and a Linux leg gets the same id.
-const ATTRIBUTE_BREAKS = /\r\n|[\r\n\t]/g;
-const NEEDS_WORK = /[\r\n\t&]/;
+/** Whether `name` is what the text holds from `start` to `end`. */
+function writtenAt(text: string, start: number, end: number, name: string): boolean {
+  if (name.length !== end - start) return false;
+  // Compared character by character: startsWith with a position costs several times more.
+  for (let i = 0; i < name.length; i++)
+    if (text.charCodeAt(start + i) !== name.charCodeAt(i)) return false;
+  return true;
+}
 
-/** An attribute value from its quoted text, whitespace normalised and entities decoded. */
-function attributeValue(raw: string): string {
-  if (!NEEDS_WORK.test(raw)) return raw;
-  return decodeEntities(raw.replace(ATTRIBUTE_BREAKS, ' '));
+const ATTRIBUTE_BREAKS = /\r\n|[\r\n\t]/g;
+
+/**
+ * Where the next character an attribute value would need work for (`&`, a line break, a
+ * tab) is in a text: a value that ends before all of them is its slice as it is. Values
+ * are asked for in text order, so each character is looked for again only once passed.
+ */
+class SpecialCharacters {
+  #text = '';
+  #amp = -1;
+  #newline = -1;
+  #cr = -1;
+  #tab = -1;
+
+  /** Starts on another text. */
+  reset(text: string): void {
+    this.#text = text;
+    this.#amp = this.#newline = this.#cr = this.#tab = -1;
+  }
+
+  /** Whether the text from `start` to `end` holds none of them. */
+  noneIn(start: number, end: number): boolean {
+    if (this.#amp < start) this.#amp = this.#next('&', start);
+    if (this.#newline < start) this.#newline = this.#next('\n', start);
+    if (this.#cr < start) this.#cr = this.#next('\r', start);
+    if (this.#tab < start) this.#tab = this.#next('\t', start);
+    return this.#amp >= end && this.#newline >= end && this.#cr >= end && this.#tab >= end;
+  }
+
+  #next(char: string, from: number): number {
+    const at = this.#text.indexOf(char, from);
+    return at === -1 ? this.#text.length : at;
+  }
 }
 
 function isSpace(c: number): boolean {
@@ -124,6 +171,7 @@ export class XmlScanner {
   #rootClosed = false;
   #inCdata = false;
   #failed = false;
+  readonly #special = new SpecialCharacters();
 
   constructor(events: XmlEvents) {
     this.#events = events;
@@ -170,6 +218,7 @@ export class XmlScanner {
   /** Scans the buffer; returns how many characters it consumed. */
   #scan(final: boolean): number {
     const text = this.#buffer;
+    this.#special.reset(text);
     let pos = 0;
     while (pos < text.length && !this.#failed) {
       if (this.#inCdata) {
@@ -329,7 +378,13 @@ export class XmlScanner {
       if (quote !== DQUOTE && quote !== SQUOTE) break;
       const close = text.indexOf(quote === DQUOTE ? '"' : "'", i + 1);
       if (close === -1) return 'more';
-      attrs[nameAt(text, nameStart, attrEnd)] = attributeValue(text.slice(i + 1, close));
+      // XML 1.0 §3.3.3: a literal CR LF, CR, LF or tab in a value is one space (a character
+      // reference such as &#10; stays what it says), so the same test from a Windows and a
+      // Linux leg gets the same id.
+      const raw = text.slice(i + 1, close);
+      attrs[nameAt(text, nameStart, attrEnd)] = this.#special.noneIn(i + 1, close)
+        ? raw
+        : decodeEntities(raw.replace(ATTRIBUTE_BREAKS, ' '));
       i = close + 1;
     }
     this.#fail('malformed', `<${name}> has a malformed attribute`, this.#base + i);
