@@ -76,7 +76,14 @@ const PLAIN_SECONDS = /^\d+(\.\d*)?$/;
 const MAX_PLAIN_TIMES = 4096;
 const NO_FILE: [undefined, undefined] = [undefined, undefined];
 /** Slots for recent classnames (a power of two). */
-const RECENT_SLOTS = 64;
+const RECENT_SLOTS = 256;
+
+function recentSlot(name: string): number {
+  const n = name.length;
+  if (n < 9) return (n * 7 + (n === 0 ? 0 : name.charCodeAt(0))) & (RECENT_SLOTS - 1);
+  const tail = name.charCodeAt(n - 1) + name.charCodeAt(n - 5) * 3 + name.charCodeAt(n - 9) * 11;
+  return (n * 7 + tail + name.charCodeAt(n >> 1) * 5) & (RECENT_SLOTS - 1);
+}
 
 // Most testcases pass and have no result element: they share this empty list.
 const NO_RESULTS: ParsedResult[] = Object.freeze([]) as unknown as ParsedResult[];
@@ -498,27 +505,18 @@ export class ReportParser {
     return this.#lastFile.split;
   }
 
-  // A report names the same class for many testcases: keep one copy of each name. A name is
-  // looked for first among the recent ones, in a slot chosen by its length and two of its
-  // characters: comparing it costs less than hashing all of it for the map.
-  readonly #classnames = new Map<string, string>();
-  readonly #recentClassnames: Array<string | undefined> = new Array<string | undefined>(
-    RECENT_SLOTS,
-  ).fill(undefined);
+  // A report names the same class for many testcases: they share one string, so that
+  // later maps find its hash already computed and comparisons stop at its identity. The
+  // recent names sit in slots chosen by length and a few characters near the end (where
+  // class names differ); a slot holds the last name that fell in it.
+  readonly #recentClassnames = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
 
   #intern(classname: string): string {
-    const n = classname.length;
-    const slot =
-      n === 0
-        ? 0
-        : (n * 31 + classname.charCodeAt(n - 1) + classname.charCodeAt(n >> 1) * 7) &
-          (RECENT_SLOTS - 1);
+    const slot = recentSlot(classname);
     const recent = this.#recentClassnames[slot];
     if (recent === classname) return recent;
-    let known = this.#classnames.get(classname);
-    if (known === undefined) this.#classnames.set(classname, (known = classname));
-    this.#recentClassnames[slot] = known;
-    return known;
+    this.#recentClassnames[slot] = classname;
+    return classname;
   }
 
   #time(raw: string | undefined): number | undefined {
