@@ -506,9 +506,15 @@ function shortPaths(paths: readonly string[]): string[] {
   return split.map((parts) => parts.slice(common).join('/'));
 }
 
-/** A test's outcome while it is seen once: passed without making its attempt when it has no result. */
+/**
+ * A test's outcome while it is seen once: passed without making its attempt when it has no
+ * result, and without the failures' signatures otherwise (its record makes them).
+ */
 function loneOutcome(testcase: ParsedCase): TestRecord['outcome'] {
-  return testcase.results.length === 0 ? 'passed' : foldOutcome(attemptsOfSeen(testcase));
+  if (testcase.results.length === 0) return 'passed';
+  const attempts: Attempt[] = [];
+  attemptsOf(testcase, attempts, false);
+  return foldOutcome(attempts);
 }
 
 /** A lone testcase's attempts are made when asked for: they are short-lived that way. */
@@ -591,7 +597,7 @@ function mergeCases(cases: ParsedCase[]): ParsedCase {
  * `rerunFailure` elements are further failed attempts, in document order around the
  * testcase's own result (Surefire writes its failure first, Playwright last).
  */
-function attemptsOf(testcase: ParsedCase, into: Attempt[]): void {
+function attemptsOf(testcase: ParsedCase, into: Attempt[], signed = true): void {
   if (testcase.results.length === 0) {
     // The common case, kept cheap: one passing attempt.
     const passed: Attempt = { outcome: 'passed' };
@@ -612,7 +618,7 @@ function attemptsOf(testcase: ParsedCase, into: Attempt[]): void {
       result.kind === 'rerunError'
     ) {
       reruns ||= result.kind === 'rerunFailure' || result.kind === 'rerunError';
-      into.push(resultAttempt(result, testcase.report));
+      into.push(resultAttempt(result, testcase.report, signed));
     } else {
       if (mainAt === -1) mainAt = into.length;
       own.push(result);
@@ -631,7 +637,7 @@ function attemptsOf(testcase: ParsedCase, into: Attempt[]): void {
     const [worst, ...rest] = own as [ParsedResult, ...ParsedResult[]];
     main.outcome = outcomeOf(worst);
     copyResult(worst, main);
-    sign(main);
+    if (signed) sign(main);
     if (rest.length > 0) main.more = rest.map(moreResult);
   }
   if (testcase.duration !== undefined) main.duration = testcase.duration;
@@ -667,11 +673,11 @@ function moreResult(result: ParsedResult): AttemptResult {
   return more;
 }
 
-function resultAttempt(result: ParsedResult, report: string): Attempt {
+function resultAttempt(result: ParsedResult, report: string, signed: boolean): Attempt {
   const attempt: Attempt = { outcome: outcomeOf(result) };
   if (result.duration !== undefined) attempt.duration = result.duration;
   copyResult(result, attempt);
-  sign(attempt);
+  if (signed) sign(attempt);
   if (result.stdout !== undefined) attempt.stdout = result.stdout;
   if (result.stderr !== undefined) attempt.stderr = result.stderr;
   attempt.report = report;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Failure signatures, algorithm `sig1`: what a failure is, with what changes from run to
@@ -56,7 +56,21 @@ const WHITESPACE = /\s+/g;
 // A message is cut here before it is hashed: what makes a failure itself comes first.
 const MESSAGE_CHARS = 2000;
 
+// Types and messages repeat across a run's failures (one assertion failing in many
+// tests): each distinct text is masked once. Up to this many are remembered.
+const MASKED_CACHE = 4096;
+const maskedTexts = new Map<string, string>();
+
 function masked(text: string): string {
+  let out = maskedTexts.get(text);
+  if (out === undefined) {
+    if (maskedTexts.size >= MASKED_CACHE) maskedTexts.clear();
+    maskedTexts.set(text, (out = maskedOnce(text)));
+  }
+  return out;
+}
+
+function maskedOnce(text: string): string {
   let out = text;
   if (HAS_PATH.test(out))
     for (const [pattern, replacement] of PATH_MASKS) out = out.replace(pattern, replacement);
@@ -89,5 +103,5 @@ export function signatureText(failure: {
 
 /** `sig1:` and twelve hex digits of the SHA-256 of the normalised text. */
 export function signatureOf(text: string): string {
-  return `${SIGNATURE_ALGORITHM}:${createHash('sha256').update(text).digest('hex').slice(0, 12)}`;
+  return `${SIGNATURE_ALGORITHM}:${hash('sha256', text).slice(0, 12)}`;
 }
