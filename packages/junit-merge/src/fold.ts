@@ -496,14 +496,23 @@ function qualifiers({ tests }: Namesakes, reportOf: (test: Test) => string): str
   });
 }
 
-/** Paths without the folders they all share, so a qualifier says only what differs. */
+/**
+ * Paths without the folders they all share, so a qualifier says only what differs (never a
+ * path's last part). Compared in place: a title repeated in a hundred files of a leg asks
+ * this for every one of its namesakes.
+ */
 function shortPaths(paths: readonly string[]): string[] {
-  if (paths.length === 0) return [];
-  const split = paths.map((p) => p.split('/'));
-  let common = 0;
-  const shortest = Math.min(...split.map((parts) => parts.length - 1));
-  while (common < shortest && split.every((parts) => parts[common] === split[0]![common])) common++;
-  return split.map((parts) => parts.slice(common).join('/'));
+  const [first] = paths;
+  if (first === undefined) return [];
+  // The shared folders end with a '/' that every path has at that place.
+  let common = first.lastIndexOf('/') + 1;
+  for (const path of paths) {
+    common = Math.min(common, path.lastIndexOf('/') + 1);
+    let same = 0;
+    while (same < common && path.charCodeAt(same) === first.charCodeAt(same)) same++;
+    if (same < common) common = same === 0 ? 0 : first.lastIndexOf('/', same - 1) + 1;
+  }
+  return common === 0 ? [...paths] : paths.map((path) => path.slice(common));
 }
 
 /**

@@ -24,10 +24,13 @@ export class PlainLines {
   /** A qualifier's escaped text and closing quote: the same reports qualify many names. */
   readonly #qualifiers = new Map<string, string>();
   #classname: string | undefined;
+  #classnameJson = '';
   #suites: readonly string[] | undefined;
+  #suiteJson = '';
+  /** Each suite path's `suite` and its JSON: the tests of one suite share its path. */
+  readonly #suitePaths = new Map<readonly string[], { suite: string; json: string }>();
   #file: string | undefined;
-  /** `,"classname":…` and the suite and file when the record has them. */
-  #context = '';
+  #fileJson = '';
 
   constructor(leg: string) {
     this.#legAndOutcome = `,"leg":${JSON.stringify(leg)},"outcome":"passed","name":`;
@@ -63,35 +66,55 @@ export class PlainLines {
       id = this.#namesakesHead + rest;
       nameJson = JSON.stringify(c.name);
     }
-    let line = `${id}${this.#legAndOutcome}${nameJson}${this.#contextOf(c)}`;
+    let line = `${id}${this.#legAndOutcome}${nameJson},"classname":${this.#classnameOf(c, nameJson)}${this.#suiteOf(c)}${this.#fileOf(c)}`;
     if (c.line !== undefined) line += `,"line":${c.line}`;
     return c.duration === undefined
       ? `${line},"attempts":[{"outcome":"passed"}]}\n`
       : `${line},"attempts":[{"outcome":"passed","duration":${c.duration}}]}\n`;
   }
 
-  #contextOf(c: ParsedCase): string {
-    if (c.classname !== this.#classname || c.suites !== this.#suites || c.file !== this.#file) {
+  /** The classname's JSON: the name's when they are the same (jest-junit writes both alike). */
+  #classnameOf(c: ParsedCase, nameJson: string): string {
+    if (c.classname !== this.#classname) {
       this.#classname = c.classname;
-      this.#suites = c.suites;
-      this.#file = c.file;
-      const suite = suiteOf(c);
-      this.#context =
-        `,"classname":${JSON.stringify(c.classname)}` +
-        (suite === undefined ? '' : `,"suite":${JSON.stringify(suite)}`) +
-        (c.file === undefined ? '' : `,"file":${JSON.stringify(c.file)}`);
+      this.#classnameJson = c.classname === c.name ? nameJson : JSON.stringify(c.classname);
+      this.#suites = undefined; // the suite is left out when it is the classname
     }
-    return this.#context;
+    return this.#classnameJson;
   }
+
+  /** `,"suite":…`, or nothing when the record leaves the suite out. */
+  #suiteOf(c: ParsedCase): string {
+    if (c.suites !== this.#suites) {
+      this.#suites = c.suites;
+      let path = this.#suitePaths.get(c.suites);
+      if (path === undefined) {
+        const suite = joinedSuites(c.suites);
+        path = { suite, json: `,"suite":${JSON.stringify(suite)}` };
+        this.#suitePaths.set(c.suites, path);
+      }
+      this.#suiteJson = path.suite === '' || path.suite === c.classname ? '' : path.json;
+    }
+    return this.#suiteJson;
+  }
+
+  /** `,"file":…`, or nothing. */
+  #fileOf(c: ParsedCase): string {
+    if (c.file !== this.#file) {
+      this.#file = c.file;
+      this.#fileJson = c.file === undefined ? '' : `,"file":${JSON.stringify(c.file)}`;
+    }
+    return this.#fileJson;
+  }
+}
+
+/** The enclosing suites' names joined. */
+function joinedSuites(suites: readonly string[]): string {
+  return suites.length === 0 ? '' : suites.length === 1 ? suites[0]! : suites.join(' / ');
 }
 
 /** The record's `suite`: the enclosing suites joined, left out when empty or the classname. */
 export function suiteOf(first: ParsedCase): string | undefined {
-  const suite =
-    first.suites.length === 0
-      ? ''
-      : first.suites.length === 1
-        ? first.suites[0]!
-        : first.suites.join(' / ');
+  const suite = joinedSuites(first.suites);
   return suite === '' || suite === first.classname ? undefined : suite;
 }
