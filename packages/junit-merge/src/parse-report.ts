@@ -11,6 +11,7 @@ import {
 import { OUTCOME_ATTRIBUTES } from './dialects/dialect.js';
 import { MAX_SECONDS, parseTime } from './duration.js';
 import { Utf8Decoder } from './decode.js';
+import { detached } from './detached.js';
 import { LineCounter } from './line-counter.js';
 import type {
   DiagnosticDraft,
@@ -306,7 +307,7 @@ export class ReportParser {
       );
       return;
     }
-    const suiteName = attrs.name ?? '';
+    const suiteName = detached(attrs.name ?? '');
     const parent = this.#suites[this.#suites.length - 1];
     const topLevel = this.#suites.length === 0;
     const time = this.#time(attrs.time);
@@ -318,16 +319,16 @@ export class ReportParser {
     if (timestamp && (this.#earliest === undefined || timestamp < this.#earliest))
       this.#earliest = timestamp;
     this.#dialect ??= detectSuite(attrs, this.#context());
-    if (this.#firstSuiteFile === undefined && attrs.file !== undefined)
-      this.#firstSuiteFile = attrs.file;
+    const file = attrs.file === undefined ? parent?.file : detached(attrs.file);
+    if (this.#firstSuiteFile === undefined && attrs.file !== undefined) this.#firstSuiteFile = file;
     const declared = attrs.tests === undefined ? undefined : Number.parseInt(attrs.tests, 10);
     this.#suites.push({
       name: suiteName,
       declared: Number.isFinite(declared) ? declared : undefined,
       casesAtOpen: this.#cases.length,
       line: this.#line(),
-      file: attrs.file ?? parent?.file,
-      hostname: attrs.hostname ?? parent?.hostname,
+      file,
+      hostname: attrs.hostname === undefined ? parent?.hostname : detached(attrs.hostname),
       attrs,
       path: [...(parent?.path ?? []), suiteName],
     });
@@ -342,10 +343,11 @@ export class ReportParser {
       (this.#dialect?.fileOnFirstSuite ? this.#firstSuiteFile : undefined);
     const [file, lineFromFile] = rawFile === undefined ? NO_FILE : this.#fileLine(rawFile);
     const line = attrs.line === undefined ? lineFromFile : Number.parseInt(attrs.line, 10);
+    const name = detached(attrs.name ?? '');
     // Every field set, in one order: a million of these share one shape.
     const parsed: ParsedCase = {
-      name: attrs.name ?? '',
-      classname: this.#intern(attrs.classname ?? attrs.class ?? ''),
+      name,
+      classname: this.#intern(attrs.classname ?? attrs.class ?? '', name),
       suites: suite?.path ?? [],
       file,
       line: line !== undefined && line >= 1 ? line : undefined,
@@ -397,8 +399,9 @@ export class ReportParser {
     // node:test writes the message as a non-standard `failure` attribute.
     const message = attrs.message ?? attrs.failure;
     const result: ParsedResult = { kind };
-    if (message !== undefined && message !== '') result.message = limitText(message, this.#maxText);
-    if (attrs.type !== undefined && attrs.type !== '') result.errorType = attrs.type;
+    if (message !== undefined && message !== '')
+      result.message = detached(limitText(message, this.#maxText));
+    if (attrs.type !== undefined && attrs.type !== '') result.errorType = detached(attrs.type);
     const duration = this.#time(attrs.time);
     if (duration !== undefined) result.duration = duration;
     this.#result = { result, body: new LimitedText(this.#maxText) };
@@ -417,11 +420,11 @@ export class ReportParser {
   }
 
   #readProperty(attrs: Record<string, string>): void {
-    const key = attrs.name;
-    if (key === undefined) return;
+    if (attrs.name === undefined) return;
+    const key = detached(attrs.name);
     if (this.#case) {
       const target = (this.#case.parsed.properties ??= {});
-      if (attrs.value !== undefined) target[key] = limitText(attrs.value, this.#maxText);
+      if (attrs.value !== undefined) target[key] = detached(limitText(attrs.value, this.#maxText));
       else this.#setProperty({ name: key, target });
     } else {
       this.#dialect ??= detectProperty(key, attrs.value, this.#context());
@@ -440,6 +443,9 @@ export class ReportParser {
   }
 
   #setProperty(property: { name: string; target: Record<string, string> } | undefined): void {
+    const done = this.#property;
+    if (done?.target[done.name] !== undefined)
+      done.target[done.name] = detached(done.target[done.name]!);
     this.#property = property;
     this.#scanner.wantText = property !== undefined || this.#sink !== undefined;
   }
@@ -501,7 +507,7 @@ export class ReportParser {
   #lastFile: { raw: string; split: [string | undefined, number | undefined] } | undefined;
 
   #fileLine(raw: string): [string | undefined, number | undefined] {
-    if (this.#lastFile?.raw !== raw) this.#lastFile = { raw, split: splitFileLine(raw) };
+    if (this.#lastFile?.raw !== raw) this.#lastFile = { raw, split: splitFileLine(detached(raw)) };
     return this.#lastFile.split;
   }
 
@@ -511,12 +517,14 @@ export class ReportParser {
   // class names differ); a slot holds the last name that fell in it.
   readonly #recentClassnames = new Array<string | undefined>(RECENT_SLOTS).fill(undefined);
 
-  #intern(classname: string): string {
+  #intern(classname: string, name: string): string {
     const slot = recentSlot(classname);
     const recent = this.#recentClassnames[slot];
     if (recent === classname) return recent;
-    this.#recentClassnames[slot] = classname;
-    return classname;
+    // jest-junit writes the name as the classname too: one copy serves both.
+    const kept = classname === name ? name : detached(classname);
+    this.#recentClassnames[slot] = kept;
+    return kept;
   }
 
   #time(raw: string | undefined): number | undefined {
@@ -587,7 +595,7 @@ function copyOutput(
 function bodyText(buffer: LimitedText | undefined): string | undefined {
   if (!buffer || buffer.empty) return undefined;
   const text = buffer.toString().trim();
-  return text === '' ? undefined : text;
+  return text === '' ? undefined : detached(text);
 }
 
 /** Splits `path/to/file.ts:12` into the file and its line, and turns `\` into `/`. */
