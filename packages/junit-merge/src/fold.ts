@@ -10,6 +10,7 @@ import { foldOutcome, toJsonLine } from '@testgate/stream';
 import { isFailing } from './dialects/dialect.js';
 import { type Dialect, dialectNamed } from './dialects/index.js';
 import { joinId, testKey } from './identity.js';
+import { isPlain, PlainCases } from './plain-cases.js';
 import { PlainLines, suiteOf } from './plain-line.js';
 import { signatureOf, signatureText } from './signature.js';
 import {
@@ -51,7 +52,8 @@ interface ReportKey {
 
 /**
  * A test seen more than once in the leg. A test seen once, the common case, is kept as
- * its parsed testcase alone: a million of them may be alive, so each costs one object.
+ * its parsed testcase alone, or as its index among the plain ones (see plain-cases): a
+ * million of them may be alive.
  */
 class Group {
   /** The first testcase seen: the test's name, classname, suites, file and line. */
@@ -75,7 +77,8 @@ class Group {
   }
 }
 
-type Test = ParsedCase | Group;
+/** A test: seen once (plain, or its parsed testcase), or more than once. */
+type Test = number | ParsedCase | Group;
 
 /**
  * Tests of one leg that share an id's scope and name but not the test: another file,
@@ -98,20 +101,14 @@ class Namesakes {
 
 type Seen = Test | Namesakes;
 
-function firstOf(test: Test): ParsedCase {
-  return test instanceof Group ? test.first : test;
-}
-
-/** Whether `test` was last seen in the report `testcase` is from (whose key is `key`). */
-function inReport(test: Test, testcase: ParsedCase, key: ReportKey): boolean {
-  return test instanceof Group ? test.lastKey === key : test.report === testcase.report;
-}
+/** What tells tests with one scope and name apart. */
+type Place = Pick<ParsedCase, 'file' | 'suites'>;
 
 /**
- * Same file and suite path: what tells tests with one scope and name apart. With
- * `lenientFile`, a file only one of them names does not tell them apart.
+ * Same file and suite path. With `lenientFile`, a file only one of them names does not
+ * tell them apart.
  */
-function sameOrigin(a: ParsedCase, b: ParsedCase, lenientFile: boolean): boolean {
+function sameOrigin(a: Place, b: Place, lenientFile: boolean): boolean {
   const sameFile =
     a.file === b.file || (lenientFile && (a.file === undefined || b.file === undefined));
   return sameFile && sameSuites(a.suites, b.suites);
@@ -136,6 +133,7 @@ export class LegFolder {
   readonly #tool: string;
   /** Tests by scope, then name: keyed without building a million id strings. */
   readonly #groups = new Map<string, Map<string, Seen>>();
+  readonly #plain = new PlainCases();
   #size = 0;
   /** The outcomes of the tests seen once so far, counted as they come. */
   readonly #loneOutcomes = { passed: 0, failed: 0, error: 0, skipped: 0, flaky: 0 };
@@ -187,7 +185,7 @@ export class LegFolder {
       }
       const seen = byName.get(name);
       if (seen === undefined) {
-        byName.set(name, testcase);
+        byName.set(name, this.#kept(testcase));
         this.#countLone(testcase);
         continue;
       }
@@ -200,7 +198,7 @@ export class LegFolder {
       if (at === -1) {
         // Another test of the same name: kept apart.
         const namesakes = this.#namesakesOf(byName, scope, name);
-        namesakes.tests.push(testcase);
+        namesakes.tests.push(this.#kept(testcase));
         namesakes.acrossReports ||= this.#keyOf(namesakes.tests[0]!).logical !== key.logical;
         this.#countLone(testcase);
         continue;
@@ -226,6 +224,39 @@ export class LegFolder {
     for (const [group, cases] of repeats ?? []) this.#repeat(group, cases, dialect, report);
   }
 
+  /** A testcase as the leg keeps it while it is a test seen once: plain ones as columns. */
+  #kept(testcase: ParsedCase): number | ParsedCase {
+    return isPlain(testcase) ? this.#plain.add(testcase) : testcase;
+  }
+
+  /** The testcase a test was first seen as. */
+  #first(test: Test): ParsedCase {
+    return typeof test === 'number'
+      ? this.#plain.caseAt(test)
+      : test instanceof Group
+        ? test.first
+        : test;
+  }
+
+  /** The file and suite path of a test's first testcase, without making it. */
+  #placeOf(test: Test): Place {
+    return typeof test === 'number'
+      ? this.#plain.origin(test)
+      : test instanceof Group
+        ? test.first
+        : test;
+  }
+
+  /** The report a test seen once is from. */
+  #reportOf(test: number | ParsedCase): string {
+    return typeof test === 'number' ? this.#plain.origin(test).report : test.report;
+  }
+
+  /** Whether `test` was last seen in the report `testcase` is from (whose key is `key`). */
+  #inReport(test: Test, testcase: ParsedCase, key: ReportKey): boolean {
+    return test instanceof Group ? test.lastKey === key : this.#reportOf(test) === testcase.report;
+  }
+
   /** The namesakes of a scope and name, made from the one test seen so far when needed. */
   #namesakesOf(byName: Map<string, Seen>, scope: string, name: string): Namesakes {
     const seen = byName.get(name)!;
@@ -237,7 +268,7 @@ export class LegFolder {
   }
 
   #keyOf(test: Test): ReportKey {
-    return test instanceof Group ? test.firstKey : this.#keys.get(test.report)!;
+    return test instanceof Group ? test.firstKey : this.#keys.get(this.#reportOf(test))!;
   }
 
   /**
@@ -251,20 +282,22 @@ export class LegFolder {
     if (key.attempt !== 1) return tests.findIndex((test) => this.#joins(test, testcase, key));
     for (let n = tests.length - 1; n >= 0; n--) {
       const test = tests[n]!;
-      if (!inReport(test, testcase, key)) return -1;
-      if (sameOrigin(firstOf(test), testcase, false)) return n;
+      if (!this.#inReport(test, testcase, key)) return -1;
+      if (sameOrigin(this.#placeOf(test), testcase, false)) return n;
     }
     return -1;
   }
 
   /** Whether `testcase` is more of `test`: a repeat in the same report, or its rerun's. */
   #joins(test: Test, testcase: ParsedCase, key: ReportKey): boolean {
-    if (inReport(test, testcase, key)) return sameOrigin(firstOf(test), testcase, false);
+    if (this.#inReport(test, testcase, key))
+      return sameOrigin(this.#placeOf(test), testcase, false);
     // Two reports of the first run hold two tests (reports are read in attempt order).
     if (key.attempt === 1) return false;
-    const last = test instanceof Group ? test.lastKey : this.#keys.get(test.report)!;
+    const last = test instanceof Group ? test.lastKey : this.#keyOf(test);
     // A rerun's report: the same path in an attempt folder (a file it leaves out is no other file).
-    if (last.logical !== key.logical || !sameOrigin(firstOf(test), testcase, true)) return false;
+    if (last.logical !== key.logical || !sameOrigin(this.#placeOf(test), testcase, true))
+      return false;
     const attempts =
       test instanceof Group && test.spans ? test.spans.map((s) => s.key.attempt) : [last.attempt];
     return !attempts.includes(key.attempt);
@@ -272,8 +305,9 @@ export class LegFolder {
 
   #grouped(test: Test): Group {
     if (test instanceof Group) return test;
-    this.#loneOutcomes[loneOutcome(test)]--;
-    const group = new Group(test, this.#keyOf(test));
+    const first = this.#first(test);
+    this.#loneOutcomes[loneOutcome(first)]--;
+    const group = new Group(first, this.#keyOf(test));
     this.#repeated.push(group);
     return group;
   }
@@ -384,9 +418,23 @@ export class LegFolder {
     const logical = [...new Set(this.#reports.map((r) => r.key.logical))];
     const short = new Map(shortPaths(logical).map((name, n) => [logical[n]!, name]));
     for (const { key } of this.#reports) key.short = short.get(key.logical)!;
-    const logicalOf = (test: Test): string => this.#keyOf(test).short;
-    return { leg, diagnostics, tests: new FoldedTests(this.#groups, input.name, logicalOf) };
+    const folded = {
+      groups: this.#groups,
+      plain: this.#plain,
+      reportOf: (test: Test): string => this.#keyOf(test).short,
+      placeOf: (test: Test): Place => this.#placeOf(test),
+    };
+    return { leg, diagnostics, tests: new FoldedTests(folded, input.name) };
   }
+}
+
+/** A folded leg's tests, and what its writers ask of them. */
+interface Folded {
+  groups: Map<string, Map<string, Seen>>;
+  plain: PlainCases;
+  /** The report a qualifier names a test by. */
+  reportOf: (test: Test) => string;
+  placeOf: (test: Test) => Place;
 }
 
 // Tests' lines are handed on this many characters at a time: one encoding of many lines
@@ -399,60 +447,55 @@ const CHUNK_CHARS = 1 << 16;
  * to the order they ran, and with no sort of a million ids.
  */
 export class FoldedTests {
-  readonly #groups: Map<string, Map<string, Seen>>;
+  readonly #folded: Folded;
   readonly #leg: string;
-  readonly #reportOf: (test: Test) => string;
 
-  constructor(
-    groups: Map<string, Map<string, Seen>>,
-    leg: string,
-    reportOf: (test: Test) => string,
-  ) {
-    this.#groups = groups;
+  constructor(folded: Folded, leg: string) {
+    this.#folded = folded;
     this.#leg = leg;
-    this.#reportOf = reportOf;
   }
 
   /** Each test's record. */
   *records(): Generator<TestRecord> {
-    for (const [scope, byName] of this.#groups)
+    for (const [scope, byName] of this.#folded.groups)
       for (const [name, seen] of byName) {
-        if (!(seen instanceof Namesakes)) yield toTestRecord(joinId(scope, name), this.#leg, seen);
+        if (!(seen instanceof Namesakes)) yield this.#record(joinId(scope, name), seen);
         else {
-          const qualified = qualifiers(seen, this.#reportOf);
+          const qualified = qualifiers(seen, this.#folded);
           for (const [n, test] of seen.tests.entries())
-            yield toTestRecord(`${seen.id} @ ${qualified[n]!}`, this.#leg, test);
+            yield this.#record(`${seen.id} @ ${qualified[n]!}`, test);
         }
       }
   }
 
   /**
    * The records as JSON Lines, many lines to a string: the bytes `records()` gives
-   * serialised, a lone testcase that passed with nothing more to say written straight from
-   * its testcase (see plain-line), without its record.
+   * serialised, a plain testcase seen once written straight from its columns (see
+   * plain-line), without its record.
    */
   *jsonLines(tool: string): Generator<{ text: string; records: number }> {
     const plain = new PlainLines(this.#leg);
-    const recordLine = (id: string, test: Test): string =>
-      toJsonLine(toTestRecord(id, this.#leg, test), { tool });
+    const columns = this.#folded.plain;
     let text = '';
     let records = 0;
-    for (const [scope, byName] of this.#groups) {
+    for (const [scope, byName] of this.#folded.groups) {
       plain.scope(scope);
       for (const [name, seen] of byName) {
         if (seen instanceof Namesakes) {
-          const qualified = qualifiers(seen, this.#reportOf);
+          const qualified = qualifiers(seen, this.#folded);
           for (const [n, test] of seen.tests.entries()) {
             const qualifier = qualified[n]!;
             text +=
-              (test instanceof Group ? undefined : plain.line(name, qualifier, test)) ??
-              recordLine(`${seen.id} @ ${qualifier}`, test);
+              typeof test === 'number'
+                ? plain.line(name, qualifier, columns.view(test))!
+                : this.#line(`${seen.id} @ ${qualifier}`, test, tool);
           }
           records += seen.tests.length;
         } else {
           text +=
-            (seen instanceof Group ? undefined : plain.line(name, undefined, seen)) ??
-            recordLine(joinId(scope, name), seen);
+            typeof seen === 'number'
+              ? plain.line(name, undefined, columns.view(seen))!
+              : this.#line(joinId(scope, name), seen, tool);
           records++;
         }
         if (text.length >= CHUNK_CHARS) {
@@ -464,6 +507,18 @@ export class FoldedTests {
     }
     if (records > 0) yield { text, records };
   }
+
+  #line(id: string, test: ParsedCase | Group, tool: string): string {
+    return toJsonLine(toTestRecord(id, this.#leg, test), { tool });
+  }
+
+  #record(id: string, test: Test): TestRecord {
+    return toTestRecord(
+      id,
+      this.#leg,
+      typeof test === 'number' ? this.#folded.plain.view(test) : test,
+    );
+  }
 }
 
 /**
@@ -471,8 +526,8 @@ export class FoldedTests {
  * their file, suite path or report (each shortened to what differs), and an ordinal where
  * nothing does (`Basic::Works @ a/test.xml`, `C::m @ #2`). Stable for the same input.
  */
-function qualifiers({ tests }: Namesakes, reportOf: (test: Test) => string): string[] {
-  const firsts = tests.map(firstOf);
+function qualifiers({ tests }: Namesakes, { reportOf, placeOf }: Folded): string[] {
+  const firsts = tests.map(placeOf);
   const [first] = firsts;
   const columns: string[][] = [];
   if (firsts.some((f) => f.file !== first!.file))
@@ -527,7 +582,7 @@ function loneOutcome(testcase: ParsedCase): TestRecord['outcome'] {
 }
 
 /** A lone testcase's attempts are made when asked for: they are short-lived that way. */
-function attemptsOfSeen(seen: Test): Attempt[] {
+function attemptsOfSeen(seen: ParsedCase | Group): Attempt[] {
   if (seen instanceof Group) return seen.attempts;
   const attempts: Attempt[] = [];
   attemptsOf(seen, attempts);
@@ -570,7 +625,7 @@ function producersOf(reports: readonly ParsedReport[]): { producers?: string[] }
   return producers.length > 0 ? { producers } : {};
 }
 
-function toTestRecord(id: string, leg: string, seen: Test): TestRecord {
+function toTestRecord(id: string, leg: string, seen: ParsedCase | Group): TestRecord {
   const first = seen instanceof Group ? seen.first : seen;
   const last = seen instanceof Group ? seen.last : seen;
   const attempts = attemptsOfSeen(seen);

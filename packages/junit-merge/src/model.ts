@@ -34,6 +34,9 @@ export interface ParsedCase {
   report: string;
 }
 
+/** The results of a testcase without any: most testcases pass with no result element. */
+export const NO_RESULTS: ParsedResult[] = Object.freeze([]) as unknown as ParsedResult[];
+
 /** The name of a runner whose dialect junit-merge knows (see `DIALECTS`). */
 export type Producer = string;
 

@@ -13,12 +13,13 @@ import { MAX_SECONDS, parseTime } from './duration.js';
 import { Utf8Decoder } from './decode.js';
 import { detached } from './detached.js';
 import { LineCounter } from './line-counter.js';
-import type {
-  DiagnosticDraft,
-  ParsedCase,
-  ParsedReport,
-  ParsedResult,
-  ResultKind,
+import {
+  type DiagnosticDraft,
+  NO_RESULTS,
+  type ParsedCase,
+  type ParsedReport,
+  type ParsedResult,
+  type ResultKind,
 } from './model.js';
 import { DEFAULT_MAX_TEXT, LimitedText, limitText } from './text-limit.js';
 import { normaliseTimestamp } from './timestamp.js';
@@ -85,9 +86,6 @@ function recentSlot(name: string): number {
   const tail = name.charCodeAt(n - 1) + name.charCodeAt(n - 5) * 3 + name.charCodeAt(n - 9) * 11;
   return (n * 7 + tail + name.charCodeAt(n >> 1) * 5) & (RECENT_SLOTS - 1);
 }
-
-// Most testcases pass and have no result element: they share this empty list.
-const NO_RESULTS: ParsedResult[] = Object.freeze([]) as unknown as ParsedResult[];
 
 interface OpenCase {
   parsed: ParsedCase;
