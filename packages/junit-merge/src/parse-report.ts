@@ -313,7 +313,7 @@ export class ReportParser {
       this.#topSuiteTime += time;
       this.#topSuiteTimeSeen = true;
     }
-    const timestamp = normaliseTimestamp(attrs.timestamp);
+    const timestamp = this.#timestamp(attrs.timestamp);
     if (timestamp && (this.#earliest === undefined || timestamp < this.#earliest))
       this.#earliest = timestamp;
     this.#dialect ??= detectSuite(attrs, this.#context());
@@ -507,6 +507,18 @@ export class ReportParser {
   #fileLine(raw: string): [string | undefined, number | undefined] {
     if (this.#lastFile?.raw !== raw) this.#lastFile = { raw, split: splitFileLine(detached(raw)) };
     return this.#lastFile.split;
+  }
+
+  // The suites of a report mostly state one timestamp: it is read once.
+  #lastTimestamp: { raw: string | undefined; normalised: string | undefined } = {
+    raw: undefined,
+    normalised: undefined,
+  };
+
+  #timestamp(raw: string | undefined): string | undefined {
+    const last = this.#lastTimestamp;
+    if (raw !== last.raw) this.#lastTimestamp = { raw, normalised: normaliseTimestamp(raw) };
+    return this.#lastTimestamp.normalised;
   }
 
   // A report names the same class for many testcases: they share one string, so that

@@ -31,6 +31,8 @@ export class PlainLines {
   readonly #suitePaths = new Map<readonly string[], { suite: string; json: string }>();
   #file: string | undefined;
   #fileJson = '';
+  /** Each file's `,"file":…`: namesakes from many reports come one after another. */
+  readonly #files = new Map<string, string>();
 
   constructor(leg: string) {
     this.#legAndOutcome = `,"leg":${JSON.stringify(leg)},"outcome":"passed","name":`;
@@ -102,7 +104,13 @@ export class PlainLines {
   #fileOf(c: ParsedCase): string {
     if (c.file !== this.#file) {
       this.#file = c.file;
-      this.#fileJson = c.file === undefined ? '' : `,"file":${JSON.stringify(c.file)}`;
+      if (c.file === undefined) this.#fileJson = '';
+      else {
+        let json = this.#files.get(c.file);
+        if (json === undefined)
+          this.#files.set(c.file, (json = `,"file":${JSON.stringify(c.file)}`));
+        this.#fileJson = json;
+      }
     }
     return this.#fileJson;
   }
