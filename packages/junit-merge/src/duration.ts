@@ -24,6 +24,34 @@ const UNIT_SECONDS: Record<string, number> = {
   h: 3600,
 };
 
+// Digits a plain time may have for `plainSeconds`: below 2^53, so exact as an integer.
+const EXACT_DIGITS = 15;
+const POWERS_OF_TEN = Array.from({ length: EXACT_DIGITS + 1 }, (_, n) => 10 ** n);
+
+/**
+ * Plain decimal seconds (`0.038`, `12`, `3.`) of up to 15 digits and at most MAX_SECONDS,
+ * read without a regex or a string made: their digits as an integer divided by a power of
+ * ten, both exact, so rounded once, like the conversion of the text. Undefined for
+ * anything else (which `parseTime` reads).
+ */
+export function plainSeconds(raw: string): number | undefined {
+  const length = raw.length;
+  if (length === 0) return undefined;
+  let digits = 0;
+  let whole = 0;
+  let point = -1;
+  for (let i = 0; i < length; i++) {
+    const c = raw.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      whole = whole * 10 + (c - 48);
+      if (++digits > EXACT_DIGITS) return undefined;
+    } else if (c === 46 && point === -1 && i > 0) point = i;
+    else return undefined;
+  }
+  const seconds = point === -1 ? whole : whole / POWERS_OF_TEN[length - point - 1]!;
+  return seconds <= MAX_SECONDS ? seconds : undefined;
+}
+
 /**
  * Reads the `time` attributes runners write: plain or scientific seconds, thousands
  * separators (`14,029.255`), unit suffixes (`80.803us`). A decimal comma (`0,03`) is

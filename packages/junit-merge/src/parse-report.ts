@@ -8,8 +8,8 @@ import {
   detectTestcase,
   generic,
 } from './dialects/index.js';
-import { OUTCOME_ATTRIBUTES } from './dialects/dialect.js';
-import { MAX_SECONDS, parseTime } from './duration.js';
+import { hasOutcomeAttributes } from './dialects/dialect.js';
+import { parseTime, plainSeconds } from './duration.js';
 import { Utf8Decoder } from './decode.js';
 import { detached } from './detached.js';
 import { LineCounter } from './line-counter.js';
@@ -72,10 +72,6 @@ interface OpenResult {
   stderr?: LimitedText;
 }
 
-const PLAIN_SECONDS = /^\d+(\.\d*)?$/;
-// Times repeat (milliseconds, mostly under a second): each distinct one of a report is
-// read once. Up to this many per report.
-const MAX_PLAIN_TIMES = 4096;
 const NO_FILE: [undefined, undefined] = [undefined, undefined];
 /** Slots for recent classnames (a power of two). */
 const RECENT_SLOTS = 256;
@@ -131,7 +127,6 @@ export class ReportParser {
   #topSuiteTime = 0;
   #topSuiteTimeSeen = false;
   #earliest: string | undefined;
-  readonly #plainTimes = new Map<string, number>();
   #dialect: Dialect | undefined;
   #case: OpenCase | undefined;
   #result: OpenResult | undefined;
@@ -232,6 +227,7 @@ export class ReportParser {
         message: `${this.#firstTimeProblem.message}${more}; durations left unset`,
       });
     }
+    detachNames(this.#cases);
     const parsed: ParsedReport = {
       report: this.#report,
       producer: this.#dialect?.name,
@@ -341,7 +337,7 @@ export class ReportParser {
       (this.#dialect?.fileOnFirstSuite ? this.#firstSuiteFile : undefined);
     const [file, lineFromFile] = rawFile === undefined ? NO_FILE : this.#fileLine(rawFile);
     const line = attrs.line === undefined ? lineFromFile : Number.parseInt(attrs.line, 10);
-    const name = detached(attrs.name ?? '');
+    const name = attrs.name ?? ''; // copied out of its chunk with the report's others (see end)
     // Every field set, in one order: a million of these share one shape.
     const parsed: ParsedCase = {
       name,
@@ -358,12 +354,7 @@ export class ReportParser {
       report: this.#report,
     };
     this.#case = { parsed, suiteLevel: false };
-    for (const name of OUTCOME_ATTRIBUTES) {
-      if (attrs[name] !== undefined) {
-        this.#case.outcomeAttrs = attrs;
-        break;
-      }
-    }
+    if (hasOutcomeAttributes(attrs)) this.#case.outcomeAttrs = attrs;
   }
 
   // One object for every detection hook, brought up to date when asked for: a report no
@@ -539,14 +530,9 @@ export class ReportParser {
 
   #time(raw: string | undefined): number | undefined {
     if (raw === undefined) return undefined;
-    // The common case first, without allocating: plain seconds, most of them seen before.
-    const known = this.#plainTimes.get(raw);
-    if (known !== undefined) return known;
-    const seconds = +raw;
-    if (seconds >= 0 && seconds <= MAX_SECONDS && PLAIN_SECONDS.test(raw)) {
-      if (this.#plainTimes.size < MAX_PLAIN_TIMES) this.#plainTimes.set(raw, seconds);
-      return seconds;
-    }
+    // The common case first, without a regex or an allocation: plain seconds.
+    const seconds = plainSeconds(raw);
+    if (seconds !== undefined) return seconds;
     const parsed = parseTime(raw);
     if (parsed.problem !== undefined) {
       if (this.#timeProblems++ === 0) {
@@ -587,6 +573,22 @@ export class ReportParser {
   #fail(code: string, message: string, line: number, hint?: string): void {
     this.#broken = true;
     this.#diagnose('error', code, message, line, hint);
+  }
+}
+
+/**
+ * Copies the testcases' names out of the chunks they were sliced from, all in one string
+ * whose slices they become: one copy for the report instead of one for each name. A
+ * classname that is its testcase's name (jest-junit writes both alike) shares the copy.
+ */
+function detachNames(cases: ParsedCase[]): void {
+  if (cases.length === 0) return;
+  const names = cases.map((c) => c.name).join('');
+  let at = 0;
+  for (const c of cases) {
+    const name = names.slice(at, (at += c.name.length));
+    if (c.classname === c.name) c.classname = name;
+    c.name = name;
   }
 }
 

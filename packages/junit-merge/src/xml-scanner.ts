@@ -141,6 +141,27 @@ class SpecialCharacters {
   }
 }
 
+/**
+ * Stores an attribute. The three every testcase has are stored by name: each store site
+ * then stays specialised, where a store by computed key takes the engine's generic path
+ * (7% of a testcase's instructions).
+ */
+function setAttribute(attrs: Record<string, string>, name: string, value: string): void {
+  switch (name) {
+    case 'name':
+      attrs.name = value;
+      break;
+    case 'classname':
+      attrs.classname = value;
+      break;
+    case 'time':
+      attrs.time = value;
+      break;
+    default:
+      attrs[name] = value;
+  }
+}
+
 function isSpace(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
 }
@@ -365,7 +386,9 @@ export class XmlScanner {
         return this.#opened(name, attrs, lt, i + 2, true);
       }
       const nameStart = i;
-      while (i < length && !isNameEnd(text.charCodeAt(i))) i++;
+      // Letters and '_' (above '>') end no name: most characters take one comparison.
+      for (let c = text.charCodeAt(i); i < length && (c > GT || !isNameEnd(c));)
+        c = text.charCodeAt(++i);
       if (i >= length) return 'more';
       const attrEnd = i;
       while (i < length && isSpace(text.charCodeAt(i))) i++;
@@ -382,9 +405,13 @@ export class XmlScanner {
       // reference such as &#10; stays what it says), so the same test from a Windows and a
       // Linux leg gets the same id.
       const raw = text.slice(i + 1, close);
-      attrs[nameAt(text, nameStart, attrEnd)] = this.#special.noneIn(i + 1, close)
-        ? raw
-        : decodeEntities(raw.replace(ATTRIBUTE_BREAKS, ' '));
+      setAttribute(
+        attrs,
+        nameAt(text, nameStart, attrEnd),
+        this.#special.noneIn(i + 1, close)
+          ? raw
+          : decodeEntities(raw.replace(ATTRIBUTE_BREAKS, ' ')),
+      );
       i = close + 1;
     }
     this.#fail('malformed', `<${name}> has a malformed attribute`, this.#base + i);

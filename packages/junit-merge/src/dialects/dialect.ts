@@ -57,8 +57,13 @@ export interface Dialect {
   readRepeats(cases: ParsedCase[]): RepeatReading;
 }
 
-/** The attributes some producers carry outcomes in; kept on a testcase only when present. */
-export const OUTCOME_ATTRIBUTES = ['status', 'result', 'executed'] as const;
+/**
+ * Whether a testcase has an attribute some producers carry outcomes in (`status`, `result`,
+ * `executed`); its attributes are kept only then. Read by name: every testcase is asked.
+ */
+export function hasOutcomeAttributes(attrs: Readonly<Record<string, string>>): boolean {
+  return attrs.status !== undefined || attrs.result !== undefined || attrs.executed !== undefined;
+}
 
 /** The default scope: the classname, else the file, else the innermost suite. */
 export function classnameKey(testcase: ParsedCase): [string, string] {
