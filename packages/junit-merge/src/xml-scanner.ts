@@ -378,9 +378,13 @@ export class XmlScanner {
         return this.#opened(name, attrs, lt, i + 2, true);
       }
       const nameStart = i;
-      // Letters and '_' (above '>') end no name: most characters take one comparison.
-      for (let c = text.charCodeAt(i); i < length && (c > GT || !isNameEnd(c));)
-        c = text.charCodeAt(++i);
+      // Letters and '_' (above '>') end no name: most characters take one comparison. (No
+      // read past the end: once out of bounds, the optimiser calls charCodeAt ever after.)
+      while (i < length) {
+        const c = text.charCodeAt(i);
+        if (c <= GT && isNameEnd(c)) break;
+        i++;
+      }
       if (i >= length) return 'more';
       const attrEnd = i;
       while (i < length && isSpace(text.charCodeAt(i))) i++;

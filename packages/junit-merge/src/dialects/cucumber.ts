@@ -10,8 +10,9 @@ const OUTLINE_ROW = /^Example #\d+(\.\d+)*$/;
 export const cucumber: Dialect = {
   name: 'cucumber',
   detect: {
-    // Asked of every testcase of a report no dialect has claimed: the first letter first.
-    testcase: (attrs) => attrs.name?.charCodeAt(0) === 69 /* E */ && OUTLINE_ROW.test(attrs.name),
+    // Asked of every testcase of a report no dialect has claimed: its first letter first.
+    testcase: ({ name }) =>
+      name !== undefined && name.length > 9 && name.charCodeAt(0) === 69 && OUTLINE_ROW.test(name),
   },
   key: classnameKey,
   readRepeats: distinctRuns,
