@@ -419,13 +419,16 @@ export class LegFolder {
     }));
     // A report as a qualifier names: its path below the folder all the leg's reports share.
     const logical = [...new Set(this.#reports.map((r) => r.key.logical))];
-    const short = new Map(shortPaths(logical).map((name, n) => [logical[n]!, name]));
+    const short = new Map(
+      new PathShortener().shorten(logical).map((name, n) => [logical[n]!, name]),
+    );
     for (const { key } of this.#reports) key.short = short.get(key.logical)!;
     const folded = {
       groups: this.#groups,
       plain: this.#plain,
       reportOf: (test: Test): string => this.#keyOf(test).short,
       placeOf: (test: Test): Place => this.#placeOf(test),
+      files: new PathShortener(),
     };
     return { leg, diagnostics, tests: new FoldedTests(folded, input.name) };
   }
@@ -438,6 +441,7 @@ interface Folded {
   /** The report a qualifier names a test by. */
   reportOf: (test: Test) => string;
   placeOf: (test: Test) => Place;
+  files: PathShortener;
 }
 
 // Tests' lines are handed on this many characters at a time: one encoding of many lines
@@ -529,12 +533,12 @@ export class FoldedTests {
  * their file, suite path or report (each shortened to what differs), and an ordinal where
  * nothing does (`Basic::Works @ a/test.xml`, `C::m @ #2`). Stable for the same input.
  */
-function qualifiers({ tests }: Namesakes, { reportOf, placeOf }: Folded): string[] {
+function qualifiers({ tests }: Namesakes, { reportOf, placeOf, files }: Folded): string[] {
   const firsts = tests.map(placeOf);
   const [first] = firsts;
   const columns: string[][] = [];
   if (firsts.some((f) => f.file !== first!.file))
-    columns.push(shortPaths(firsts.map((f) => f.file ?? '')));
+    columns.push(files.shorten(firsts.map((f) => f.file ?? '')));
   if (firsts.some((f) => !sameSuites(f.suites, first!.suites)))
     columns.push(firsts.map((f) => f.suites.join(' / ')));
   const reports = tests.map(reportOf);
@@ -556,21 +560,42 @@ function qualifiers({ tests }: Namesakes, { reportOf, placeOf }: Folded): string
 
 /**
  * Paths without the folders they all share, so a qualifier says only what differs (never a
- * path's last part). Compared in place: a title repeated in a hundred files of a leg asks
- * this for every one of its namesakes.
+ * path's last part). Each path's folder and shortened form are kept: a title repeated in a
+ * hundred files of a leg asks this for every one of its namesakes, with the same paths.
  */
-function shortPaths(paths: readonly string[]): string[] {
-  const [first] = paths;
-  if (first === undefined) return [];
-  // The shared folders end with a '/' that every path has at that place.
-  let common = first.lastIndexOf('/') + 1;
-  for (const path of paths) {
-    common = Math.min(common, path.lastIndexOf('/') + 1);
-    let same = 0;
-    while (same < common && path.charCodeAt(same) === first.charCodeAt(same)) same++;
-    if (same < common) common = same === 0 ? 0 : first.lastIndexOf('/', same - 1) + 1;
+class PathShortener {
+  readonly #paths = new Map<string, { folderEnd: number; common: number; short: string }>();
+
+  shorten(paths: readonly string[]): string[] {
+    const [first] = paths;
+    if (first === undefined) return [];
+    const entries = paths.map((path) => this.#entry(path));
+    // The shared folders end with a '/' that every path has at that place.
+    let common = entries[0]!.folderEnd;
+    for (const [n, path] of paths.entries()) {
+      common = Math.min(common, entries[n]!.folderEnd);
+      let same = 0;
+      while (same < common && path.charCodeAt(same) === first.charCodeAt(same)) same++;
+      if (same < common) common = same === 0 ? 0 : first.lastIndexOf('/', same - 1) + 1;
+    }
+    return entries.map((entry, n) => {
+      if (entry.common !== common) {
+        entry.common = common;
+        entry.short = paths[n]!.slice(common);
+      }
+      return entry.short;
+    });
   }
-  return common === 0 ? [...paths] : paths.map((path) => path.slice(common));
+
+  #entry(path: string): { folderEnd: number; common: number; short: string } {
+    let entry = this.#paths.get(path);
+    if (entry === undefined)
+      this.#paths.set(
+        path,
+        (entry = { folderEnd: path.lastIndexOf('/') + 1, common: 0, short: path }),
+      );
+    return entry;
+  }
 }
 
 /**
