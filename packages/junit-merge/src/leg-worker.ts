@@ -24,7 +24,7 @@ export interface LegJob {
 /** What a worker hands back of a leg: its record, its lines in pieces, its end; or why not. */
 export type LegMessage = { index: number } & (
   | { leg: LegRecord; diagnostics: DiagnosticRecord[] }
-  | { piece: LinesPiece & { lines: Uint8Array } }
+  | { piece: LinesPiece & { lines: Uint8Array }; reused: boolean }
   | { end: true }
   | { error: string }
 );
@@ -36,11 +36,13 @@ const PIECE_BYTES = 1 << 20;
 /** Where the pieces' memory comes back once the main thread has written it. */
 const spare = (workerData as { spare: MessagePort }).spare;
 
-/** Memory for a piece: one the main thread gave back, if any. */
-function memoryFor(bytes: number): Buffer {
-  if (bytes > PIECE_BYTES) return Buffer.allocUnsafeSlow(bytes);
+/** Memory for a piece: one the main thread gave back, if any (`reused`). */
+function memoryFor(bytes: number): { memory: Buffer; reused: boolean } {
+  if (bytes > PIECE_BYTES) return { memory: Buffer.allocUnsafeSlow(bytes), reused: false };
   const back = receiveMessageOnPort(spare);
-  return back ? Buffer.from(back.message as ArrayBuffer) : Buffer.allocUnsafeSlow(PIECE_BYTES);
+  return back
+    ? { memory: Buffer.from(back.message as ArrayBuffer), reused: true }
+    : { memory: Buffer.allocUnsafeSlow(PIECE_BYTES), reused: false };
 }
 
 async function merge(job: LegJob): Promise<void> {
@@ -55,12 +57,13 @@ async function merge(job: LegJob): Promise<void> {
   const batch = await mergeLeg(plan, { maxText: job.maxText });
   post({ index: job.index, leg: batch.leg, diagnostics: batch.diagnostics });
   let memory: Buffer | undefined;
+  let reused = false;
   let used = 0;
   let records = 0;
   const flush = (): void => {
     if (memory === undefined) return;
-    const bytes = memory.subarray(0, used);
-    post({ index: job.index, piece: { lines: bytes, records } }, [memory.buffer as ArrayBuffer]);
+    const piece = { lines: memory.subarray(0, used), records };
+    post({ index: job.index, piece, reused }, [memory.buffer as ArrayBuffer]);
     memory = undefined;
   };
   for (const { text, records: count } of legText(batch)) {
@@ -68,7 +71,7 @@ async function merge(job: LegJob): Promise<void> {
     const room = (memory?.length ?? 0) - used;
     if (text.length * 3 > room && Buffer.byteLength(text) > room) {
       flush();
-      memory = memoryFor(Buffer.byteLength(text));
+      ({ memory, reused } = memoryFor(Buffer.byteLength(text)));
       used = 0;
       records = 0;
     }

@@ -11,6 +11,10 @@ import type { ParseOptions } from './parse-report.js';
 // MiB 271 MB, but 35% more time in the scavenger.
 const YOUNG_GENERATION_MB = 16;
 
+// Written pieces waiting in a worker to be filled again, at most: a leg at the front is
+// written as fast as it comes and needs a few.
+const MAX_SPARES = 8;
+
 /** A leg on a worker: what it has handed back so far. */
 interface InFlight {
   head?: { leg: LegRecord; diagnostics: DiagnosticRecord[] };
@@ -38,7 +42,7 @@ export async function* mergeOnWorkers(
       transferList: [port2],
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
     });
-    return { worker, spare: port1 };
+    return { worker, spare: port1, spares: 0 };
   });
   const flights = new Map<number, InFlight>();
   const idle = [...pool];
@@ -74,7 +78,10 @@ export async function* mergeOnWorkers(
       const flight = flights.get(message.index)!;
       if ('error' in message) failure ??= new Error(`a worker failed on a leg: ${message.error}`);
       else if ('leg' in message) flight.head = message;
-      else if ('piece' in message) flight.pieces.push(spent(message.piece, member.spare));
+      else if ('piece' in message) {
+        if (message.reused) member.spares--;
+        flight.pieces.push(spent(message.piece, member));
+      }
       if ('error' in message || 'end' in message) {
         flight.ended = true;
         idle.push(member);
@@ -114,8 +121,22 @@ export async function* mergeOnWorkers(
   }
 }
 
-/** A piece whose memory goes back to its worker once written. */
-function spent(piece: LinesPiece & { lines: Uint8Array }, spare: MessagePort): LinesPiece {
+/**
+ * A piece whose memory goes back to its worker once written, while the worker has fewer
+ * than MAX_SPARES waiting; any more are let go. A leg behind the front comes back whole,
+ * once written, and its pieces would otherwise wait in the worker, unused, for good.
+ */
+function spent(
+  piece: LinesPiece & { lines: Uint8Array },
+  member: { spare: MessagePort; spares: number },
+): LinesPiece {
   const memory = piece.lines.buffer as ArrayBuffer;
-  return { ...piece, written: () => spare.postMessage(memory, [memory]) };
+  return {
+    ...piece,
+    written: () => {
+      if (member.spares >= MAX_SPARES) return;
+      member.spares++;
+      member.spare.postMessage(memory, [memory]);
+    },
+  };
 }

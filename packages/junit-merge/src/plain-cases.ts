@@ -1,5 +1,8 @@
 import { NO_RESULTS, type ParsedCase } from './model.js';
 
+const BLOCK_BITS = 12;
+const BLOCK = 1 << BLOCK_BITS;
+
 /** Where plain testcases come from, shared by those of one suite of one report. */
 export interface Origin {
   readonly suites: string[];
@@ -27,18 +30,29 @@ export function isPlain(c: ParsedCase): boolean {
  * collector has little to copy. A testcase here is its index.
  */
 export class PlainCases {
-  readonly #names: string[] = [];
-  readonly #classnames: string[] = [];
-  readonly #origins: Origin[] = [];
+  // In blocks of a fixed size: a column grown as one array would leave each of its
+  // smaller copies in the large-object space until a full collection.
+  readonly #names: string[][] = [];
+  readonly #classnames: string[][] = [];
+  readonly #origins: Origin[][] = [];
   /** Each testcase's duration and line, NaN for none. */
-  #numbers = new Float64Array(2048);
+  readonly #numbers: Float64Array[] = [];
+  #size = 0;
   #lastOrigin: Origin | undefined;
   /** One testcase object, filled in anew for each reader that only looks (see `view`). */
   readonly #view: ParsedCase = PlainCases.#empty();
 
   /** Keeps a plain testcase; returns its index. */
   add(c: ParsedCase): number {
-    const i = this.#names.length;
+    const i = this.#size++;
+    const slot = i & (BLOCK - 1);
+    if (slot === 0) {
+      this.#names.push(new Array<string>(BLOCK));
+      this.#classnames.push(new Array<string>(BLOCK));
+      this.#origins.push(new Array<Origin>(BLOCK));
+      this.#numbers.push(new Float64Array(2 * BLOCK));
+    }
+    const block = i >> BLOCK_BITS;
     let origin = this.#lastOrigin;
     if (
       origin === undefined ||
@@ -53,22 +67,18 @@ export class PlainCases {
         project: c.project,
         report: c.report,
       };
-    this.#names.push(c.name);
-    this.#classnames.push(c.classname);
-    this.#origins.push(origin);
-    if (2 * i + 2 > this.#numbers.length) {
-      const grown = new Float64Array(this.#numbers.length * 2);
-      grown.set(this.#numbers);
-      this.#numbers = grown;
-    }
-    this.#numbers[2 * i] = c.duration ?? NaN;
-    this.#numbers[2 * i + 1] = c.line ?? NaN;
+    this.#names[block]![slot] = c.name;
+    this.#classnames[block]![slot] = c.classname;
+    this.#origins[block]![slot] = origin;
+    const numbers = this.#numbers[block]!;
+    numbers[2 * slot] = c.duration ?? NaN;
+    numbers[2 * slot + 1] = c.line ?? NaN;
     return i;
   }
 
   /** Where testcase `i` comes from. */
   origin(i: number): Origin {
-    return this.#origins[i]!;
+    return this.#origins[i >> BLOCK_BITS]![i & (BLOCK - 1)]!;
   }
 
   /** Testcase `i` as an object of its own, to keep. */
@@ -82,11 +92,14 @@ export class PlainCases {
   }
 
   #fill(c: ParsedCase, i: number): ParsedCase {
-    const origin = this.#origins[i]!;
-    const duration = this.#numbers[2 * i]!;
-    const line = this.#numbers[2 * i + 1]!;
-    c.name = this.#names[i]!;
-    c.classname = this.#classnames[i]!;
+    const block = i >> BLOCK_BITS;
+    const slot = i & (BLOCK - 1);
+    const origin = this.#origins[block]![slot]!;
+    const numbers = this.#numbers[block]!;
+    const duration = numbers[2 * slot]!;
+    const line = numbers[2 * slot + 1]!;
+    c.name = this.#names[block]![slot]!;
+    c.classname = this.#classnames[block]![slot]!;
     c.suites = origin.suites;
     c.file = origin.file;
     c.line = Number.isNaN(line) ? undefined : line;
