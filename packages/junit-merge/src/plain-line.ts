@@ -21,6 +21,8 @@ export class PlainLines {
   /** The id of namesakes of one name up to their qualifier: `…<scope>::<name> @ `. */
   #namesakesOf: string | undefined;
   #namesakesHead = '';
+  /** Their name's JSON: most have it for their testcases' name too. */
+  #namesakesName = '';
   /** A qualifier's escaped text and closing quote: the same reports qualify many names. */
   readonly #qualifiers = new Map<string, string>();
   #classname: string | undefined;
@@ -61,12 +63,13 @@ export class PlainLines {
       if (name !== this.#namesakesOf) {
         this.#namesakesOf = name;
         this.#namesakesHead = this.#idHead + JSON.stringify(`${name} @ `).slice(1, -1);
+        this.#namesakesName = JSON.stringify(name);
       }
       let rest = this.#qualifiers.get(qualifier);
       if (rest === undefined)
         this.#qualifiers.set(qualifier, (rest = JSON.stringify(qualifier).slice(1)));
       id = this.#namesakesHead + rest;
-      nameJson = JSON.stringify(c.name);
+      nameJson = c.name === name ? this.#namesakesName : JSON.stringify(c.name);
     }
     let line = `${id}${this.#legAndOutcome}${nameJson},"classname":${this.#classnameOf(c, nameJson)}${this.#suiteOf(c)}${this.#fileOf(c)}`;
     if (c.line !== undefined) line += `,"line":${c.line}`;
