@@ -23,14 +23,15 @@ interface InFlight {
 }
 
 /**
- * Merges the legs on a pool of worker threads and yields them in plan order. A leg's
- * records come back as they are serialised, in pieces of memory handed over without a
- * copy; the writer hands each back once written, for the worker to fill again (fresh
- * memory for every piece would cost more in page faults than the encoding). The leg at
- * the front goes out at once, the ones behind it wait in memory, and no leg is started
- * more than `threads` past the front, so a slow leg never has the run pile up behind it.
+ * Merges the legs on a pool of worker threads, started at once, and gives them in plan
+ * order. A leg's records come back as they are serialised, in pieces of memory handed
+ * over without a copy; the writer hands each back once written, for the worker to fill
+ * again (fresh memory for every piece would cost more in page faults than the encoding).
+ * The leg at the front goes out at once, the ones behind it wait in memory, and no leg is
+ * started more than `threads` past the front, so a slow leg never has the run pile up
+ * behind it.
  */
-export async function* mergeOnWorkers(
+export function mergeOnWorkers(
   plans: readonly LegPlan[],
   options: Required<ParseOptions>,
   threads: number,
@@ -93,6 +94,8 @@ export async function* mergeOnWorkers(
       failure ??= error;
       wake?.();
     });
+    // Until the legs are read, the workers keep nobody from exiting.
+    member.worker.unref();
   }
   async function* piecesOf(flight: InFlight): AsyncGenerator<LinesPiece> {
     for (;;) {
@@ -101,23 +104,28 @@ export async function* mergeOnWorkers(
       yield* flight.pieces.splice(0);
     }
   }
-  let complete = false;
-  try {
-    dispatch();
-    for (; front < plans.length; front++) {
-      const flight = flights.get(front)!;
-      await until(() => flight.head !== undefined);
-      yield { ...flight.head!, lines: piecesOf(flight) };
-      // Whatever the reader left of the leg is dropped once it is all in.
-      await until(() => flight.ended);
-      flights.delete(front);
-      dispatch();
+  // The legs start while the caller finishes its own start (the run's first line).
+  dispatch();
+  return inOrder();
+  async function* inOrder(): AsyncGenerator<LegOutput> {
+    for (const { worker } of pool) worker.ref();
+    let complete = false;
+    try {
+      for (; front < plans.length; front++) {
+        const flight = flights.get(front)!;
+        await until(() => flight.head !== undefined);
+        yield { ...flight.head!, lines: piecesOf(flight) };
+        // Whatever the reader left of the leg is dropped once it is all in.
+        await until(() => flight.ended);
+        flights.delete(front);
+        dispatch();
+      }
+      complete = true;
+    } finally {
+      const stopped = Promise.all(pool.map(({ worker }) => worker.terminate()));
+      // Stopped early (a failure, or the reader gave up): wait until no worker runs.
+      if (!complete) await stopped;
     }
-    complete = true;
-  } finally {
-    const stopped = Promise.all(pool.map(({ worker }) => worker.terminate()));
-    // Stopped early (a failure, or the reader gave up): wait until no worker runs.
-    if (!complete) await stopped;
   }
 }
 

@@ -66,17 +66,21 @@ async function mergeLegHere(plan: LegPlan, options: Required<ParseOptions>): Pro
 }
 
 /**
- * Merges every leg, in this thread or on `threads` worker threads, and yields them in plan
- * order: what the stream's writer takes in turn.
+ * Merges every leg, in this thread or on `threads` worker threads (which start at once),
+ * and gives them in plan order: what the stream's writer takes in turn.
  */
-export async function* legsInOrder(
+export function legsInOrder(
   plans: readonly LegPlan[],
   options: Required<ParseOptions>,
   threads: number,
+): AsyncIterable<LegOutput> {
+  if (threads <= 1 || plans.length < 2) return legsHere(plans, options);
+  return mergeOnWorkers(plans, options, Math.min(threads, plans.length));
+}
+
+async function* legsHere(
+  plans: readonly LegPlan[],
+  options: Required<ParseOptions>,
 ): AsyncGenerator<LegOutput> {
-  if (threads <= 1 || plans.length < 2) {
-    for (const plan of plans) yield await mergeLegHere(plan, options);
-    return;
-  }
-  yield* mergeOnWorkers(plans, options, Math.min(threads, plans.length));
+  for (const plan of plans) yield await mergeLegHere(plan, options);
 }

@@ -40,17 +40,19 @@ export interface MergedRun {
  */
 export function mergeRun(found: readonly LegSources[], options: MergeOptions = {}): MergedRun {
   const plans = planLegs(found, options.expect);
+  // Worker threads start on the legs while the reports' heads are read.
+  const legs = legsInOrder(
+    plans,
+    { maxText: options.maxText ?? DEFAULT_MAX_TEXT },
+    threadsFor(plans, options.jobs),
+  );
   const startedAt =
     options.run?.startedAt ??
     earliestReportStart(plans.flatMap((plan) => plan.sources)) ??
     (options.now ?? (() => new Date()))().toISOString();
   return {
     run: runRecord(TOOL, { ...options.run, startedAt }, options.env ?? process.env),
-    legs: legsInOrder(
-      plans,
-      { maxText: options.maxText ?? DEFAULT_MAX_TEXT },
-      threadsFor(plans, options.jobs),
-    ),
+    legs,
   };
 }
 
