@@ -101,6 +101,10 @@ class Namesakes {
 
 type Seen = Test | Namesakes;
 
+function firstOf(test: ParsedCase | Group): ParsedCase {
+  return test instanceof Group ? test.first : test;
+}
+
 /** What tells tests with one scope and name apart. */
 type Place = Pick<ParsedCase, 'file' | 'suites'>;
 
@@ -231,20 +235,12 @@ export class LegFolder {
 
   /** The testcase a test was first seen as. */
   #first(test: Test): ParsedCase {
-    return typeof test === 'number'
-      ? this.#plain.caseAt(test)
-      : test instanceof Group
-        ? test.first
-        : test;
+    return typeof test === 'number' ? this.#plain.caseAt(test) : firstOf(test);
   }
 
   /** The file and suite path of a test's first testcase, without making it. */
   #placeOf(test: Test): Place {
-    return typeof test === 'number'
-      ? this.#plain.origin(test)
-      : test instanceof Group
-        ? test.first
-        : test;
+    return typeof test === 'number' ? this.#plain.origin(test) : firstOf(test);
   }
 
   /** The report a test seen once is from. */
@@ -494,14 +490,14 @@ export class FoldedTests {
             const qualifier = qualified[n]!;
             text +=
               typeof test === 'number'
-                ? plain.line(name, qualifier, columns.view(test))!
+                ? plain.line(name, qualifier, columns.view(test))
                 : this.#line(`${seen.id} @ ${qualifier}`, test, tool);
           }
           records += seen.tests.length;
         } else {
           text +=
             typeof seen === 'number'
-              ? plain.line(name, undefined, columns.view(seen))!
+              ? plain.line(name, undefined, columns.view(seen))
               : this.#line(joinId(scope, name), seen, tool);
           records++;
         }
@@ -654,7 +650,7 @@ function producersOf(reports: readonly ParsedReport[]): { producers?: string[] }
 }
 
 function toTestRecord(id: string, leg: string, seen: ParsedCase | Group): TestRecord {
-  const first = seen instanceof Group ? seen.first : seen;
+  const first = firstOf(seen);
   const last = seen instanceof Group ? seen.last : seen;
   const attempts = attemptsOfSeen(seen);
   // Fields in reading order: the key and the verdict first, the evidence last.

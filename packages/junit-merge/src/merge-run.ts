@@ -29,7 +29,11 @@ export interface MergeOptions {
 /** A merge under way: the run record, then each leg as it is merged. */
 export interface MergedRun {
   run: RunRecord;
-  /** Every leg found or expected, in name order, each merged when asked for. */
+  /**
+   * Every leg found or expected, in name order. On worker threads the first legs are
+   * already being merged: read them to the end, or stop early with `break` (which stops the
+   * threads); unread, they hold at most a few legs and keep no process from exiting.
+   */
   legs: AsyncIterable<LegOutput>;
 }
 

@@ -47,12 +47,10 @@ export class PlainLines {
   }
 
   /**
-   * The line of testcase `c`, the test `name` of the current scope (with `qualifier` when
-   * it shares its id), or undefined when it is not a plain pass.
+   * The line of plain testcase `c` (see `isPlain`: the leg keeps only those as columns),
+   * the test `name` of the current scope, with `qualifier` when it shares its id.
    */
-  line(name: string, qualifier: string | undefined, c: ParsedCase): string | undefined {
-    if (c.results.length !== 0 || c.stdout !== undefined || c.stderr !== undefined || c.properties)
-      return undefined;
+  line(name: string, qualifier: string | undefined, c: ParsedCase): string {
     let id: string;
     let nameJson: string;
     if (qualifier === undefined) {
