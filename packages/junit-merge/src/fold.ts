@@ -20,6 +20,7 @@ import {
   type ParsedResult,
   SEVERITY_ORDER,
 } from './model.js';
+import { objectArray } from './object-array.js';
 
 export interface LegInput {
   name: string;
@@ -142,13 +143,13 @@ export class LegFolder {
   /** The outcomes of the tests seen once so far, counted as they come. */
   readonly #loneOutcomes = { passed: 0, failed: 0, error: 0, skipped: 0, flaky: 0 };
   /** The tests seen more than once, whose outcomes are known only at the end. */
-  readonly #repeated: Group[] = [];
-  readonly #reports: Array<{ key: ReportKey; report: ParsedReport }> = [];
+  readonly #repeated: Group[] = objectArray();
+  readonly #reports: Array<{ key: ReportKey; report: ParsedReport }> = objectArray();
   readonly #keys = new Map<string, ReportKey>();
   /** Ids of tests a report repeats that its producer writes as separate runs. */
-  readonly #separateRuns: string[] = [];
+  readonly #separateRuns: string[] = objectArray();
   /** Tests that share an id. */
-  readonly #namesakes: Namesakes[] = [];
+  readonly #namesakes: Namesakes[] = objectArray();
   #duration: number | undefined;
   #lastAttempt = 1;
 

@@ -24,6 +24,7 @@ import {
 import { DEFAULT_MAX_TEXT, LimitedText, limitText } from './text-limit.js';
 import { normaliseTimestamp } from './timestamp.js';
 import { XmlScanner } from './xml-scanner.js';
+import { objectArray } from './object-array.js';
 
 export interface ParseOptions {
   /**
@@ -114,15 +115,15 @@ export class ReportParser {
   /** For a report fed as bytes. */
   #utf8: Utf8Decoder | undefined;
   readonly #scanner: XmlScanner;
-  readonly #cases: ParsedCase[] = [];
-  readonly #diagnostics: DiagnosticDraft[] = [];
-  readonly #suites: SuiteFrame[] = [];
+  readonly #cases: ParsedCase[] = objectArray();
+  readonly #diagnostics: DiagnosticDraft[] = objectArray();
+  readonly #suites: SuiteFrame[] = objectArray();
   #depth = 0;
   #root: string | undefined;
   #rootAttrs: Record<string, string> | undefined;
   #firstSuiteFile: string | undefined;
   #notReport: string | undefined;
-  readonly #emptyClaims: EmptyClaim[] = [];
+  readonly #emptyClaims: EmptyClaim[] = objectArray();
   #rootTime: number | undefined;
   #topSuiteTime = 0;
   #topSuiteTimeSeen = false;

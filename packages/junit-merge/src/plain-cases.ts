@@ -1,4 +1,5 @@
 import { NO_RESULTS, type ParsedCase } from './model.js';
+import { objectArray } from './object-array.js';
 
 const BLOCK_BITS = 12;
 const BLOCK = 1 << BLOCK_BITS;
@@ -32,11 +33,11 @@ export function isPlain(c: ParsedCase): boolean {
 export class PlainCases {
   // In blocks of a fixed size: a column grown as one array would leave each of its
   // smaller copies in the large-object space until a full collection.
-  readonly #names: string[][] = [];
-  readonly #classnames: string[][] = [];
-  readonly #origins: Origin[][] = [];
+  readonly #names: string[][] = objectArray();
+  readonly #classnames: string[][] = objectArray();
+  readonly #origins: Origin[][] = objectArray();
   /** Each testcase's duration and line, NaN for none. */
-  readonly #numbers: Float64Array[] = [];
+  readonly #numbers: Float64Array[] = objectArray();
   #size = 0;
   #lastOrigin: Origin | undefined;
   /** One testcase object, filled in anew for each reader that only looks (see `view`). */

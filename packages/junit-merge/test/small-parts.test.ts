@@ -1,8 +1,12 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { UsageError, parseExpectedLegs, readExpectedLegs } from '@testgate/stream';
 import { groupByLeg } from '../src/legs.js';
 import { runFromEnvironment, runRecord } from '../src/run-metadata.js';
 import { normaliseTimestamp } from '../src/timestamp.js';
+import { repoRoot } from './_run.js';
 
 describe('groupByLeg', () => {
   it('uses the first folder below the deepest common folder (download-artifact layout)', () => {
@@ -197,5 +201,22 @@ describe('normaliseTimestamp', () => {
 
   it.each(['yesterday', '2026-13-01', '2026-02-01T25:00:00', ''])('rejects %j', (raw) => {
     expect(normaliseTimestamp(raw)).toBeUndefined();
+  });
+});
+
+describe('objectArray', () => {
+  it('is empty and holds objects before its first push, where `[]` holds small integers', () => {
+    // V8's own view of the arrays' elements, through the built module.
+    const module = pathToFileURL(join(repoRoot, 'packages/junit-merge/dist/object-array.js'));
+    const script = `import { objectArray } from '${module.href}';
+      const array = objectArray();
+      console.log(array.length, %HasObjectElements(array), %HasSmiElements(array), %HasSmiElements([]));`;
+    const out = execFileSync(process.execPath, [
+      '--allow-natives-syntax',
+      '--input-type=module',
+      '-e',
+      script,
+    ]);
+    expect(out.toString().trim()).toBe('0 true false true');
   });
 });
