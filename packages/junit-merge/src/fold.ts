@@ -10,7 +10,7 @@ import { foldOutcome, toJsonLine } from '@testgate/stream';
 import { isFailing } from './dialects/dialect.js';
 import { type Dialect, dialectNamed } from './dialects/index.js';
 import { joinId, testKey } from './identity.js';
-import { isPlain, PlainCases } from './plain-cases.js';
+import { type Origin, isPlain, PlainCases } from './plain-cases.js';
 import { PlainLines, suiteOf } from './plain-line.js';
 import { signatureOf, signatureText } from './signature.js';
 import {
@@ -461,11 +461,12 @@ export class FoldedTests {
 
   /** Each test's record. */
   *records(): Generator<TestRecord> {
+    const qualifiers = new Qualifiers(this.#folded);
     for (const [scope, byName] of this.#folded.groups)
       for (const [name, seen] of byName) {
         if (!(seen instanceof Namesakes)) yield this.#record(joinId(scope, name), seen);
         else {
-          const qualified = qualifiers(seen, this.#folded);
+          const qualified = qualifiers.of(seen);
           for (const [n, test] of seen.tests.entries())
             yield this.#record(`${seen.id} @ ${qualified[n]!}`, test);
         }
@@ -480,13 +481,14 @@ export class FoldedTests {
   *jsonLines(tool: string): Generator<{ text: string; records: number }> {
     const plain = new PlainLines(this.#leg);
     const columns = this.#folded.plain;
+    const qualifiers = new Qualifiers(this.#folded);
     let text = '';
     let records = 0;
     for (const [scope, byName] of this.#folded.groups) {
       plain.scope(scope);
       for (const [name, seen] of byName) {
         if (seen instanceof Namesakes) {
-          const qualified = qualifiers(seen, this.#folded);
+          const qualified = qualifiers.of(seen);
           for (const [n, test] of seen.tests.entries()) {
             const qualifier = qualified[n]!;
             text +=
@@ -522,6 +524,39 @@ export class FoldedTests {
       this.#leg,
       typeof test === 'number' ? this.#folded.plain.view(test) : test,
     );
+  }
+}
+
+/**
+ * The qualifiers of a leg's namesakes, the last ones kept. Those of plain tests follow from
+ * their origins alone (file, suite path, report), and a title repeated in the same spec
+ * files (every component "renders") has the same origins every time: worked out once, not
+ * once per title.
+ */
+class Qualifiers {
+  readonly #folded: Folded;
+  /** The origins of the last namesakes worked out, when all of them were plain. */
+  #origins: Origin[] = [];
+  #last: string[] = [];
+
+  constructor(folded: Folded) {
+    this.#folded = folded;
+  }
+
+  of(namesakes: Namesakes): string[] {
+    const { tests } = namesakes;
+    const { plain } = this.#folded;
+    let same = tests.length === this.#origins.length;
+    for (let n = 0; same && n < tests.length; n++) {
+      const test = tests[n]!;
+      same = typeof test === 'number' && plain.origin(test) === this.#origins[n];
+    }
+    if (same) return this.#last;
+    this.#last = qualifiers(namesakes, this.#folded);
+    this.#origins = tests.every((test) => typeof test === 'number')
+      ? tests.map((test) => plain.origin(test as number))
+      : [];
+    return this.#last;
   }
 }
 

@@ -102,6 +102,56 @@ describe('folding a leg', () => {
     ]);
   });
 
+  it('qualifies each title repeated in the same files, and in other files, by its own files', () => {
+    // One report per spec, as mocha-junit-reporter writes them: titles repeat across specs,
+    // and a report's testcases share their suite path, as the parser gives it.
+    const spec = (file: string, titles: Array<[string, ParsedCase['results']]>) => {
+      const suites = ['S'];
+      return report(
+        titles.map(([title, results]) => tc(title, results, { file, report: file, suites })),
+        { report: file, producer: 'mocha' },
+      );
+    };
+    const reports = [
+      spec('/w/e2e/a.cy.js', [
+        ['renders', []],
+        ['updates', []],
+        ['opens', []],
+        ['saves', [fail]],
+      ]),
+      spec('/w/e2e/b.cy.js', [
+        ['renders', []],
+        ['updates', []],
+        ['saves', []],
+      ]),
+      spec('/w/unit/c.cy.js', [['opens', []]]),
+    ];
+    const { tests } = fold(reports);
+    const expected = [
+      ['renders @ a.cy.js', 'passed'],
+      ['renders @ b.cy.js', 'passed'],
+      ['updates @ a.cy.js', 'passed'],
+      ['updates @ b.cy.js', 'passed'],
+      ['opens @ e2e/a.cy.js', 'passed'],
+      ['opens @ unit/c.cy.js', 'passed'],
+      ['saves @ a.cy.js', 'failed'],
+      ['saves @ b.cy.js', 'passed'],
+    ];
+    expect(tests.map((t) => [t.id, t.outcome])).toEqual(expected);
+    // The writers' path gives the same ids.
+    const folder = new LegFolder('junit-merge');
+    for (const r of reports) folder.add(r);
+    const lines = [
+      ...folder.finish({ name: 'api', expected: false }).tests.jsonLines('junit-merge'),
+    ]
+      .map((piece) => piece.text)
+      .join('')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: string; outcome: string });
+    expect(lines.map((t) => [t.id, t.outcome])).toEqual(expected);
+  });
+
   it('reads gotestsum --rerun-fails repeats in one report as attempts', () => {
     const { tests, diagnostics } = fold([
       report([tc('TestX', [fail]), tc('TestX', [fail]), tc('TestX')], { producer: 'gotestsum' }),
